@@ -1,0 +1,1 @@
+"""extract: one module per kind of fact; each exposes `extract(document, record) -> record`."""

@@ -1,0 +1,48 @@
+"""The ingest pipeline: an ordered list of named stages run by one loop.
+
+read → segment → extract (one stage per kind of fact) → record. A failure anywhere is an
+IngestError naming the file and the stage, so the CLI can print one clear line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.extract import citations, incentives, measures, metadata, targets, topics, units
+from ingest.read import read_file
+from ingest.record import PolicyRecord
+from ingest.segment import Document, segment
+
+Stage = Callable[[Document, PolicyRecord], PolicyRecord]
+
+EXTRACT_STAGES: tuple[tuple[str, Stage], ...] = (
+    ("metadata", metadata.extract),
+    ("measures", measures.extract),
+    ("units", units.extract),
+    ("targets", targets.extract),
+    ("incentives", incentives.extract),
+    ("citations", citations.extract),
+    ("topics", topics.extract),
+)
+
+
+def extract_record(path: Path) -> PolicyRecord:
+    """The record of one corpus file, or IngestError saying which stage failed and why."""
+    name = path.name
+    stage = "read"
+    try:
+        source = read_file(path)
+        stage = "segment"
+        document = segment(source)
+        record = PolicyRecord(source=name)
+        for stage, run in EXTRACT_STAGES:
+            record = run(document, record)
+    except IngestError:
+        raise
+    except OSError as error:
+        raise IngestError(name, stage, error.strerror or str(error)) from error
+    except (ValueError, UnicodeError) as error:
+        raise IngestError(name, stage, str(error)) from error
+    return record
