@@ -70,6 +70,10 @@ class Measure:
     incentives: tuple[Incentive, ...] = ()
     topics: tuple[str, ...] = ()
     """Local names of concepts in ontology/topics.ttl."""
+    instruments: tuple[str, ...] = ()
+    """Policy-instrument types (supply, demand, environment): concepts of ontology/instruments.ttl."""
+    stages: tuple[str, ...] = ()
+    """IP value-chain stages (创造, 运用, 保护, 管理, 服务): concepts of ontology/stages.ttl."""
 
 
 @dataclass(frozen=True)
