@@ -1,14 +1,47 @@
-"""segment: normalised text → the numbered hierarchy of the document.
+"""segment: normalised text → front matter, the numbered hierarchy of the main text, back matter.
 
-INTERFACE STUB (to be replaced by the full implementation; keep the types).
+Policy texts number their parts 一、 / （一） / 1. / （1）, articles 第一条, or (in web-page
+copies) a number alone on a line with the heading on the next. The level of a numbering style
+is the order in which styles first open, so a document may skip a level (001: 三、 → 26.).
+A marker is accepted only when its number continues a sibling or starts a list, so stray
+line-initial numbers (page numbers, PDF-broken lines) stay text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ingest.errors import IngestError
 from ingest.read import SourceText
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "[一二三四五六七八九十百零〇]{1,4}"
+_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("chapter", re.compile(rf"第({_CN_NUM})章\s*")),
+    ("article", re.compile(rf"第({_CN_NUM})条\s*")),
+    ("cn", re.compile(rf"({_CN_NUM})\s*[、．.]\s*")),
+    ("paren_cn", re.compile(rf"[（(]\s*({_CN_NUM})\s*[）)]\s*")),
+    ("arabic", re.compile(r"(\d{1,2})\s*[.．、](?!\d)\s*")),
+    ("arabic_close", re.compile(r"(\d{1,2})[)）]\s*")),
+    ("paren_arabic", re.compile(r"[（(]\s*(\d{1,2})\s*[）)]\s*")),
+    ("circled", re.compile(r"([①-⑳])\s*")),
+)
+_BARE_NUMBER = re.compile(r"\d{1,2}")
+_HEADING_MAX = 40
+_DATE = r"(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+_BACK_LINE = re.compile(
+    rf"(抄送|抄报|分送|公开方式|公开属性|信息公开选项)\s*[：:]|[（(]?此件.{{0,8}}公开[）)]?$|{_DATE}\s*(印发|发布)?$"
+    r"|本(方案|意见|办法|细则|措施|规定|计划|规划|政策|决定|通知).{0,30}(施行|执行|有效期)"
+    r"|(相关词条|热门词条|联络我们|责任编辑|打印本页|关闭窗口)$")
+_SIGNATURE = re.compile(r"[\u4e00-\u9fff（）()]{2,40}(人民政府|办公室|办公厅|委员会|局|管委会|领导小组)")
+_DATE_LINE = re.compile(rf"{_DATE}\s*(印发|发布)?")
+_DISTRIBUTION = re.compile(r"[^。：:]{0,12}单位[：:]")
+_DUTY_LABEL = re.compile(r"(责任|牵头|配合|参与|主办|协办)单位")
+_GENRE = re.compile(r"方案|意见|办法|措施|规划|计划|通知|决定|细则|规定|纲要|政策|要点|条例")
+_SENTENCE_END = "。！？；;!?…”’」）)"
 
 
 @dataclass(frozen=True)
@@ -24,6 +57,8 @@ class Section:
     start: int
     end: int
     children: tuple[Section, ...] = ()
+    style: str = ""
+    """Numbering style: cn 一、, paren_cn （一）, arabic 1., paren_arabic （1）, bare, article …"""
 
 
 @dataclass(frozen=True)
@@ -35,6 +70,10 @@ class Document:
     """Top-level numbered sections of the main text."""
     back: str
     """Everything after it: signature, date, 抄送, 公开方式."""
+    main_start: int = 0
+    """Offset in source.text where the main text (the first section) begins."""
+    back_start: int = 0
+    """Offset in source.text where the back matter begins."""
 
     def walk(self) -> Iterator[Section]:
         """Every section, depth first, in document order."""
@@ -45,5 +84,178 @@ class Document:
             stack.extend(reversed(section.children))
 
 
+@dataclass(frozen=True)
+class Line:
+    start: int
+    """Offset of the first non-blank character."""
+    end: int
+    """Offset just past the last non-blank character."""
+    text: str
+
+
+@dataclass
+class _Node:
+    style: str
+    value: int
+    marker: str
+    line: int
+    """Index of the marker line."""
+    children: list[_Node] = field(default_factory=list)
+
+
+def cn_number(numeral: str) -> int:
+    """一 → 1, 十二 → 12, 二十三 → 23, 一〇五 → 105 (digit by digit when there is no 十/百)."""
+    if "十" not in numeral and "百" not in numeral:
+        return int("".join(str(_CN_DIGITS[c]) for c in numeral))
+    total, digit = 0, 0
+    for char in numeral:
+        if char in ("十", "百"):
+            total += (digit or 1) * (10 if char == "十" else 100)
+            digit = 0
+        else:
+            digit = _CN_DIGITS[char]
+    return total + digit
+
+
+def lines_of(text: str) -> list[Line]:
+    """Non-blank lines with their offsets; full-width and no-break spaces count as blank."""
+    out, offset = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + len(raw) - len(raw.lstrip())
+            out.append(Line(start, start + len(stripped), stripped))
+        offset += len(raw) + 1
+    return out
+
+
+def _marker(lines: list[Line], i: int) -> tuple[str, int, str, int] | None:
+    """(style, value, marker as printed, length of marker and spaces) at line i, or None."""
+    text = lines[i].text
+    for style, pattern in _STYLES:
+        match = pattern.match(text)
+        if match:
+            numeral = match.group(1)
+            value = int(numeral) if numeral.isdigit() else _value(style, numeral)
+            return style, value, match.group(0).strip().rstrip("、.．"), match.end()
+    if _BARE_NUMBER.fullmatch(text) and i + 2 < len(lines):
+        heading = lines[i + 1].text
+        if len(heading) <= _HEADING_MAX and heading[-1] not in "。；;" and not _marker(lines, i + 1):
+            return "bare", int(text), text, len(text)
+    return None
+
+
+def _value(style: str, numeral: str) -> int:
+    return ord(numeral) - ord("①") + 1 if style == "circled" else cn_number(numeral)
+
+
+def _tree(lines: list[Line]) -> list[_Node]:
+    """Accepted markers arranged by nesting; a marker that does not continue a list is text."""
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    last_value: dict[str, int] = {}
+    for i in range(len(lines)):
+        found = _marker(lines, i)
+        if not found:
+            continue
+        style, value, marker, _ = found
+        styles = [node.style for node in stack]
+        if style in styles:
+            depth = styles.index(style)
+            if value != stack[depth].value + 1:
+                continue
+            del stack[depth:]
+        elif value not in (1, last_value.get(style, -1) + 1):
+            continue
+        node = _Node(style, value, marker, i)
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+        last_value[style] = value
+    return roots
+
+
+def _back_line(lines: list[Line], after: int) -> int:
+    """Index of the first line of the back matter after line `after`, or len(lines)."""
+    for i in range(after + 1, len(lines)):
+        text = lines[i].text
+        signature = (_SIGNATURE.fullmatch(text) and i + 1 < len(lines)
+                     and _DATE_LINE.fullmatch(lines[i + 1].text))
+        if _BACK_LINE.match(text) or signature:
+            while i - 1 > after and _distribution(lines[i - 1].text, lines[i - 2].text):
+                i -= 1
+            return i
+    return len(lines)
+
+
+def _distribution(text: str, previous: str) -> bool:
+    """A 主送 list in the colophon (区直有关单位：…), or the second line of one."""
+    line = text if not previous.endswith("、") else previous
+    return bool(_DISTRIBUTION.match(line)) and not _DUTY_LABEL.search(line)
+
+
+def heading_of(first: str, following: str) -> str:
+    """The heading: the first line up to 。 or ：, or the line itself when it reads as a heading.
+
+    `following` is the rest of the block, used when a PDF line break cut the first clause.
+    """
+    clause = re.split(r"[。：:]", first, maxsplit=1)
+    if len(clause) > 1:
+        return clause[0].strip()
+    if len(first) > 60 and "。" in following[:120]:
+        return (first + following.split("。", 1)[0]).replace("\n", "").strip()
+    return first.rstrip("；;，,").strip()
+
+
+def _section(node: _Node, lines: list[Line], end_line: int, end: int, text: str,
+             path: tuple[str, ...]) -> Section:
+    path = (*path, node.marker)
+    line = lines[node.line]
+    _, _, _, length = _marker(lines, node.line) or ("", 0, "", 0)
+    first_index = node.line + 1 if node.style == "bare" or length == len(line.text) else node.line
+    first = lines[first_index].text if first_index < end_line else ""
+    if first_index == node.line:
+        first = first[length:]
+    rest_start = lines[first_index].end if first_index < end_line else end
+    heading = heading_of(first, text[rest_start:end])
+    children = []
+    for k, child in enumerate(node.children):
+        nxt = node.children[k + 1].line if k + 1 < len(node.children) else end_line
+        child_end = lines[nxt].start if nxt < end_line else end
+        child_end = len(text[:child_end].rstrip())
+        children.append(_section(child, lines, nxt, child_end, text, path))
+    start = line.start
+    return Section(path, heading, text[start:end], start, end, tuple(children), node.style)
+
+
 def segment(source: SourceText) -> Document:
-    raise NotImplementedError
+    """Split the text into front, numbered sections and back; refuse texts of another genre."""
+    text = source.text
+    lines = lines_of(text)
+    roots = _tree(lines)
+    if sum(1 for root in roots for _ in _flatten(root)) < 3:
+        raise IngestError(source.name, "segment",
+                          "no numbered structure (一、 （一） 1. 第一条): not a policy text of this genre")
+    last = max(node.line for root in roots for node in _flatten(root))
+    back_line = _back_line(lines, last)
+    back_start = lines[back_line].start if back_line < len(lines) else len(text)
+    main_end = len(text[:back_start].rstrip())
+    main_start = lines[roots[0].line].start
+    if not _GENRE.search(text[:main_start]):
+        raise IngestError(source.name, "segment",
+                          "no policy title (方案, 意见, 办法, 通知 …) before the numbered text")
+    if text[main_end - 1] not in _SENTENCE_END:
+        raise IngestError(source.name, "segment",
+                          f"text ends mid-sentence, the document looks truncated: …{text[main_end - 20:main_end]}")
+    sections = []
+    for k, root in enumerate(roots):
+        nxt = roots[k + 1].line if k + 1 < len(roots) else back_line
+        end = len(text[:lines[nxt].start].rstrip()) if nxt < back_line else main_end
+        sections.append(_section(root, lines, nxt, end, text, ()))
+    return Document(source, text[:main_start], tuple(sections), text[back_start:],
+                    main_start, back_start)
+
+
+def _flatten(node: _Node) -> Iterator[_Node]:
+    yield node
+    for child in node.children:
+        yield from _flatten(child)
