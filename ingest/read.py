@@ -1,18 +1,31 @@
 """read: bytes of a corpus file → normalised simplified text with a map back to the original.
 
-INTERFACE STUB (to be replaced by the full implementation; keep the signatures).
+Later stages match patterns on one clean text, but every fact they extract must quote its
+source as printed. So after decoding, each rewrite here is an edit on a draft that carries,
+for every character, its index in the decoded original: the map survives conversions that
+change lengths (智慧财产权 → 知识产权) and deletions (spaces, broken lines).
 """
 
 from __future__ import annotations
 
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
+import charset_normalizer
 import opencc
 
+from ingest.errors import IngestError
 from ingest.record import Span
 
 _T2S = opencc.OpenCC("t2s")
+
+Edit = tuple[int, int, str]
+"""Replace draft.text[start:end] by the string; edits come sorted and never overlap."""
 
 
 @dataclass(frozen=True)
@@ -32,11 +45,239 @@ class SourceText:
         return self.offsets[start], self.offsets[end]
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """Text under rewriting, with offsets into the original (len(text) + 1 entries)."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def apply(self, edits: Iterable[Edit]) -> _Draft:
+        """The draft with the edits made; a replacement spreads its characters over the span
+        it replaced, so a quote that covers a whole replacement covers its whole source."""
+        pieces: list[str] = []
+        offsets: list[int] = []
+        position = 0
+        for start, end, new in edits:
+            pieces.append(self.text[position:start])
+            offsets.extend(self.offsets[position:start])
+            pieces.append(new)
+            width = end - start
+            offsets.extend(self.offsets[start + k * width // len(new)] for k in range(len(new)))
+            position = end
+        pieces.append(self.text[position:])
+        offsets.extend(self.offsets[position:])
+        return _Draft("".join(pieces), tuple(offsets))
+
+
+# --- decoding -------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz"}
+"""GB18030 is a superset of these: decoding with it never loses a character they have."""
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """The decoded text and the encoding used: BOM first, then strict UTF-8, then
+    charset-normalizer's best guess (GBK and GB2312 read as their superset GB18030)."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, codec, name), label
+    if b"\x00" not in data:
+        try:
+            return _checked(data.decode("utf-8"), name), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    guess = charset_normalizer.from_bytes(data).best()
+    if guess is None:
+        raise IngestError(name, "read", "binary data, not text")
+    encoding = codecs.lookup(guess.encoding).name
+    if encoding in _GB_FAMILY:
+        encoding = "gb18030"
+    return _strict(data, encoding, name), encoding
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return _checked(data.decode(encoding), name)
+    except UnicodeDecodeError as error:
+        raise IngestError(name, "read", f"binary data, not text ({encoding}: {error.reason})") from error
+
+
+def _checked(text: str, name: str) -> str:
+    if not text.strip():
+        raise IngestError(name, "read", "empty file")
+    if "\x00" in text or len(_CONTROL.findall(text)) > len(text) // 100:
+        raise IngestError(name, "read", "binary data, not text")
+    return text
+
+
+# --- character normalisation ----------------------------------------------------------
+
+_FULLWIDTH_KEPT = "！＂＇（），：；？［］｛｝"
+"""Full-width punctuation stays as printed: the record quotes text as printed."""
+_DELETED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_IDEOGRAPH_FORMS = (*range(0x2E80, 0x2FE0), *range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20))
+"""Radicals and compatibility ideographs that PDF extraction emits for ordinary characters."""
+
+
+def _safe_nfkc_table() -> dict[str, str]:
+    """NFKC for what it cannot damage: full-width ASCII letters, digits and symbols, odd
+    spaces, invisible characters and ideograph look-alikes."""
+    table = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFF01, 0xFF5F)}
+    table.update((chr(code), unicodedata.normalize("NFKC", chr(code))) for code in _IDEOGRAPH_FORMS)
+    table.update(dict.fromkeys(_SPACES, " "))
+    table.update(dict.fromkeys(_DELETED, ""))
+    return {old: new for old, new in table.items() if old != new and old not in _FULLWIDTH_KEPT}
+
+
+_NFKC_SAFE = _safe_nfkc_table()
+_NFKC_TARGETS = re.compile("\r\n?|[" + "".join(map(re.escape, _NFKC_SAFE)) + "]")
+
+
+def _normalise_characters(draft: _Draft) -> _Draft:
+    return draft.apply(
+        (m.start(), m.end(), "\n" if m[0].startswith("\r") else _NFKC_SAFE[m[0]])
+        for m in _NFKC_TARGETS.finditer(draft.text)
+    )
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(start, line) for every line, without its newline."""
+    start = 0
+    for line in text.split("\n"):
+        yield start, line
+        start += len(line) + 1
+
+
+def _simplify(draft: _Draft) -> _Draft:
+    """Traditional → simplified with OpenCC t2s, a line at a time so that a conversion
+    that changes a length only blurs the map inside its own line."""
+    edits: list[Edit] = []
+    for start, line in _lines(draft.text):
+        converted = _T2S.convert(line)
+        if converted != line:
+            edits.append((start, start + len(line), converted))
+    return draft.apply(edits)
+
+
+def _load_terms() -> dict[str, str]:
+    source = resources.files("ingest").joinpath("data/taiwan_terms.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in source.splitlines() if line and not line.startswith("#"))
+    return {taiwan: mainland for taiwan, mainland in rows}
+
+
+_TAIWAN_TERMS = _load_terms()
+_TAIWAN_PATTERN = re.compile("|".join(map(re.escape, sorted(_TAIWAN_TERMS, key=len, reverse=True))))
+
+
+def _restore_mainland_terms(draft: _Draft) -> _Draft:
+    return draft.apply(
+        (m.start(), m.end(), _TAIWAN_TERMS[m[0]]) for m in _TAIWAN_PATTERN.finditer(draft.text)
+    )
+
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20“”‘’"
+_EXTRACTION_SPACES = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}\d])|(?<=\d) +(?=[{_CJK}])| +$", re.M)
+"""Spaces PDF extraction puts between characters ("到 2020 年", "通    知"), and line ends."""
+
+
+def _collapse_spaces(draft: _Draft) -> _Draft:
+    return draft.apply((m.start(), m.end(), "") for m in _EXTRACTION_SPACES.finditer(draft.text))
+
+
+# --- broken lines ---------------------------------------------------------------------
+
+_SENTENCE_END = "。！？；：!?;:…"
+_CLOSERS = "）)〕】]"
+_QUOTES = "”’」』"
+_CLAUSE_PUNCTUATION = re.compile(r"[，。；：,;:！？!?]")
+"""Running text has these; titles and headings seldom do (、 lists occur in both)."""
+_OPEN_END = "，、,"
+_FULL_STOP = re.compile(r"[。；;！？!?]")
+_NUMBERED = re.compile(
+    r"[一二三四五六七八九十百零〇]+[、.．]"
+    r"|[（(][一二三四五六七八九十百零〇\d]+[）)]"
+    r"|\d+\s*[、.．](?!\d)"
+    r"|第[一二三四五六七八九十百零〇\d]+[章节条部分]"
+    r"|[①-⑳•·●○■□◆◇▪►]"
+)
+"""A line that opens a new block: a numbered heading or item, or a bullet."""
+_PAGE_NUMBER = re.compile(r"[-—–－]{1,2} *\d{1,3} *[-—–－]{1,2}|第 *\d+ *页.*")
+_MIN_BODY_LINE = 20
+_MAX_HEADING = 40
+
+
+def _ends_open(line: str) -> bool:
+    """True when the line stops mid-sentence: no closing punctuation at its end."""
+    last = line[-1]
+    if last in _SENTENCE_END or last in _CLOSERS:
+        return False
+    return not (last in _QUOTES and len(line) > 1 and line[-2] in _SENTENCE_END)
+
+
+def _is_body(line: str) -> bool:
+    """A line of running text, not a title, heading, date or signature: long enough and
+    punctuated inside; a numbered line without a full stop is a heading unless long."""
+    if len(line) < _MIN_BODY_LINE:
+        return False
+    if not (line[-1] in _OPEN_END or _CLAUSE_PUNCTUATION.search(line)):
+        return False
+    return not (_NUMBERED.match(line) and not _FULL_STOP.search(line) and len(line) < _MAX_HEADING)
+
+
+def _continues(line: str) -> bool:
+    """True when the line can carry on a sentence: it opens no numbered block and is
+    not an unpunctuated title, heading, date, signature or free-standing item number."""
+    return not _NUMBERED.match(line) and bool(_CLAUSE_PUNCTUATION.search(line))
+
+
+def _join_broken_lines(draft: _Draft) -> _Draft:
+    """Re-join a paragraph cut by a page or line break in PDF extraction, across blank
+    lines and page numbers, with no separator (Chinese has no spaces between words)."""
+    lines = [(start + len(line) - len(line.lstrip()), line.strip()) for start, line in _lines(draft.text)]
+    edits: list[Edit] = []
+    for index, (start, line) in enumerate(lines):
+        if not line or not _ends_open(line) or not _is_body(line):
+            continue
+        following = (item for item in lines[index + 1 :] if item[1] and not _PAGE_NUMBER.fullmatch(item[1]))
+        continuation = next(following, None)
+        if continuation is not None and _continues(continuation[1]):
+            edits.append((start + len(line), continuation[0], ""))
+    return draft.apply(edits)
+
+
+# --- the stage ------------------------------------------------------------------------
+
+_REWRITES = (_normalise_characters, _simplify, _collapse_spaces, _join_broken_lines, _restore_mainland_terms)
+"""In this order: terms are restored after joining so that a term cut by a line break is found."""
+
+
 def read_bytes(data: bytes, name: str) -> SourceText:
-    original = data.decode("utf-8-sig")
-    text = _T2S.convert(original)
-    return SourceText(name, original, text, tuple(range(len(text) + 1)), "utf-8")
+    """The normalised text of a file's bytes, or IngestError for empty or binary input."""
+    if not data.strip():
+        raise IngestError(name, "read", "empty file")
+    original, encoding = _decode(data, name)
+    draft = _Draft(original, tuple(range(len(original) + 1)))
+    for rewrite in _REWRITES:
+        draft = rewrite(draft)
+    return SourceText(name, original, draft.text, draft.offsets, encoding)
 
 
 def read_file(path: Path) -> SourceText:
-    return read_bytes(path.read_bytes(), path.name)
+    """read_bytes of a file, with a missing or unreadable file as an IngestError."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise IngestError(path.name, "read", "no such file") from error
+    except IsADirectoryError as error:
+        raise IngestError(path.name, "read", "a directory, not a file") from error
+    except OSError as error:
+        raise IngestError(path.name, "read", error.strerror or str(error)) from error
+    return read_bytes(data, path.name)
