@@ -1,0 +1,252 @@
+"""graph: a PolicyRecord → the RDF of one document (its own named graph, see vocab.graph_iri).
+
+Pure: the same record and source give the same triples, with no blank nodes, so re-ingesting
+a document replaces its graph exactly. Every Measure, Target and Incentive is derived from a
+SourceSpan (document, offsets into the decoded original, quoted text) so that any fact can be
+checked against the page it came from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from ingest import indicators, organs
+from ingest.read import SourceText
+from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
+from ingest.vocab import (
+    ELI, INCENTIVE_KIND, INDICATOR, INSTRUMENT, ORGAN_TYPE, PKG, PREFIXES, PROV, STAGE, TOPIC,
+    graph_iri, jurisdiction_iri, measure_iri, named_jurisdiction_iri, normalise_doc_number,
+    normalise_title, organ_iri, policy_iri,
+)
+
+__all__ = ["is_doc_number", "policy_graph"]
+
+_DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(19|20)\d\d\s*[〕\]］】)）]\s*\d+\s*号|(19|20)\d\d\s*年?\s*第?\s*\d+\s*号$")
+
+
+@dataclass(frozen=True)
+class _Context:
+    graph: Graph
+    record: PolicyRecord
+    source: SourceText | None
+    policy: URIRef
+    document: URIRef
+    jurisdiction: URIRef | None
+
+
+def policy_graph(record: PolicyRecord, source: SourceText | None = None) -> Graph:
+    """All a record says, as triples; `source` (when given) supplies the quoted original text."""
+    graph = Graph(identifier=graph_iri(policy_iri(record)))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    policy = policy_iri(record)
+    ctx = _Context(graph, record, source, policy, URIRef(f"{policy}/source"),
+                   jurisdiction_iri(record.jurisdiction))
+    _policy(ctx)
+    measures: dict[tuple[str, ...], tuple[URIRef, Measure]] = {}
+    for order, measure in enumerate(record.measures, start=1):
+        iri = measure_iri(policy, measure.path)
+        if iri in (m for m, _ in measures.values()):
+            iri = URIRef(f"{iri}-{order}")
+        measures[measure.path] = (iri, measure)
+        _measure(ctx, iri, measure, order)
+    for position, target in enumerate(record.targets, start=1):
+        _target(ctx, URIRef(f"{policy}/target/{position}"), target, measures)
+    _citations(ctx, PKG.cites, "cites", record.cites)
+    _citations(ctx, PKG.repeals, "repeals", record.repeals)
+    return graph
+
+
+def is_doc_number(text: str) -> bool:
+    """A 发文字号 (泉政文〔2021〕70号) rather than a title."""
+    return bool(_DOC_NUMBER.search(text))
+
+
+def _policy(ctx: _Context) -> None:
+    g, record, policy = ctx.graph, ctx.record, ctx.policy
+    g.add((policy, RDF.type, PKG.Policy))
+    if record.title:
+        g.add((policy, ELI.title, Literal(record.title)))
+        g.add((policy, PKG.titleKey, Literal(normalise_title(record.title))))
+    if record.doc_number:
+        g.add((policy, ELI.id_local, Literal(record.doc_number)))
+        g.add((policy, PKG.numberKey, Literal(normalise_doc_number(record.doc_number))))
+    if record.date_issued:
+        g.add((policy, ELI.date_document, _date(record.date_issued)))
+    if record.valid_until:
+        g.add((policy, ELI.date_no_longer_in_force, _date(record.valid_until)))
+    if record.issuer:
+        g.add((policy, PKG.issuerName, Literal(record.issuer)))
+        g.add((policy, ELI.passed_by, _organ(ctx, record.issuer)))
+    g.add((ctx.document, RDF.type, PKG.SourceDocument))
+    g.add((ctx.document, PKG.fileName, Literal(record.source)))
+    g.add((policy, PROV.wasDerivedFrom, ctx.document))
+    _jurisdiction(ctx)
+
+
+def _jurisdiction(ctx: _Context) -> None:
+    where, place = ctx.record.jurisdiction, ctx.jurisdiction
+    if place is None:
+        return
+    g = ctx.graph
+    g.add((ctx.policy, PKG.jurisdiction, place))
+    g.add((place, RDF.type, PKG.Jurisdiction))
+    if where.name:
+        g.add((place, RDFS.label, Literal(where.name, lang="zh")))
+    if where.level:
+        g.add((place, PKG.level, Literal(where.level)))
+    if where.code:
+        g.add((place, PKG.divisionCode, Literal(where.code)))
+    if where.province and where.province != where.name:
+        province = named_jurisdiction_iri(where.province)
+        g.add((place, PKG.province, province))
+        g.add((province, RDF.type, PKG.Jurisdiction))
+        g.add((province, RDFS.label, Literal(where.province, lang="zh")))
+        g.add((province, PKG.level, Literal("province")))
+    if where.parent and where.parent != where.name:
+        parent = named_jurisdiction_iri(where.parent, where.province)
+        g.add((place, PKG.parent, parent))
+        g.add((parent, RDF.type, PKG.Jurisdiction))
+        g.add((parent, RDFS.label, Literal(where.parent, lang="zh")))
+
+
+def _measure(ctx: _Context, iri: URIRef, measure: Measure, order: int) -> None:
+    g = ctx.graph
+    g.add((ctx.policy, PKG.hasMeasure, iri))
+    g.add((iri, RDF.type, PKG.Measure))
+    g.add((iri, PKG.path, Literal("/".join(measure.path))))
+    g.add((iri, PKG.order, Literal(order)))
+    g.add((iri, DCTERMS.title, Literal(measure.title)))
+    g.add((iri, PKG.text, Literal(measure.text)))
+    _provenance(ctx, iri, measure.span, measure.text)
+    for unit in measure.responsible_units:
+        organ = _organ(ctx, unit.name)
+        g.add((iri, PKG.responsibleUnit, organ))
+        if unit.lead:
+            g.add((iri, PKG.leadUnit, organ))
+    for prop, scheme, names in ((PKG.topic, TOPIC, measure.topics),
+                                (PKG.instrument, INSTRUMENT, measure.instruments),
+                                (PKG.stage, STAGE, measure.stages)):
+        for name in names:
+            g.add((iri, prop, scheme[name]))
+    for position, incentive in enumerate(measure.incentives, start=1):
+        _incentive(ctx, URIRef(f"{iri}/incentive/{position}"), iri, incentive, measure)
+
+
+def _incentive(ctx: _Context, iri: URIRef, measure_node: URIRef, incentive: Incentive,
+               measure: Measure) -> None:
+    g = ctx.graph
+    g.add((measure_node, PKG.hasIncentive, iri))
+    g.add((iri, RDF.type, PKG.Incentive))
+    g.add((iri, PKG.incentiveKind, INCENTIVE_KIND[incentive.kind]))
+    for prop, number in ((PKG.amount, incentive.amount_cny), (PKG.cap, incentive.cap_cny),
+                         (PKG.rate, incentive.rate)):
+        if number is not None:
+            g.add((iri, prop, _decimal(number)))
+    for prop, text in ((PKG.condition, incentive.condition), (PKG.per, incentive.per),
+                       (PKG.recipient, incentive.recipient)):
+        if text:
+            g.add((iri, prop, Literal(text)))
+    _provenance(ctx, iri, incentive.span or measure.span, None)
+
+
+def _target(ctx: _Context, iri: URIRef, target: Target,
+            measures: dict[tuple[str, ...], tuple[URIRef, Measure]]) -> None:
+    g = ctx.graph
+    g.add((ctx.policy, PKG.hasTarget, iri))
+    g.add((iri, RDF.type, PKG.Target))
+    g.add((iri, PKG.indicatorText, Literal(target.indicator)))
+    concept = indicators.concept_of(target.indicator)
+    if concept:
+        g.add((iri, PKG.indicator, INDICATOR[concept]))
+    g.add((iri, PKG.value, _decimal(target.value)))
+    g.add((iri, PKG.comparator, Literal(target.comparator)))
+    if target.unit:
+        g.add((iri, PKG.unit, Literal(target.unit)))
+    if target.year is not None:
+        g.add((iri, PKG.year, Literal(target.year)))
+    parent = measures.get(target.measure_path) if target.measure_path else None
+    if parent:
+        g.add((iri, PKG.setInMeasure, parent[0]))
+    _provenance(ctx, iri, target.span or (parent[1].span if parent else None), None)
+
+
+def _citations(ctx: _Context, prop: URIRef, kind: str, cited: tuple[str, ...]) -> None:
+    """Citation nodes keyed like policies (numberKey, titleKey) so stored ones can be linked."""
+    g = ctx.graph
+    for position, text in enumerate(cited, start=1):
+        node = URIRef(f"{ctx.policy}/{kind}/{position}")
+        g.add((ctx.policy, prop, node))
+        g.add((node, RDF.type, PKG.Citation))
+        if is_doc_number(text):
+            g.add((node, PKG.citedNumber, Literal(text)))
+            g.add((node, PKG.numberKey, Literal(normalise_doc_number(text))))
+        else:
+            g.add((node, PKG.citedTitle, Literal(text)))
+            g.add((node, PKG.titleKey, Literal(normalise_title(text))))
+
+
+def _organ(ctx: _Context, name: str) -> URIRef:
+    """The canonical organ a surface name denotes, typed, with the surface name kept as altLabel."""
+    organ = organs.resolve(name, ctx.record.jurisdiction)
+    where = ctx.record.jurisdiction
+    if organ.jurisdiction in (None, where.name):
+        scope = ctx.jurisdiction
+    elif organ.jurisdiction == where.parent:
+        scope = named_jurisdiction_iri(organ.jurisdiction, where.province)
+    else:
+        scope = named_jurisdiction_iri(organ.jurisdiction, where.province, where.parent)
+    iri = organ_iri(scope, organ.key)
+    g = ctx.graph
+    g.add((iri, RDF.type, PKG.ResponsibleUnit))
+    g.add((iri, SKOS.prefLabel, Literal(organ.name, lang="zh")))
+    if name != organ.name:
+        g.add((iri, SKOS.altLabel, Literal(name, lang="zh")))
+    if organ.organ_type:
+        g.add((iri, PKG.organType, ORGAN_TYPE[organ.organ_type]))
+    if scope is not None:
+        g.add((iri, PKG.organJurisdiction, scope))
+    return iri
+
+
+def _provenance(ctx: _Context, entity: URIRef, span: Span | None, fallback: str | None) -> None:
+    """entity prov:wasDerivedFrom a SourceSpan; the quote is the original text when we have it."""
+    g, node = ctx.graph, URIRef(f"{entity}/source")
+    g.add((entity, PROV.wasDerivedFrom, node))
+    g.add((node, RDF.type, PKG.SourceSpan))
+    g.add((node, PKG.sourceDocument, ctx.document))
+    quote = fallback
+    if span is not None:
+        start, end = span
+        g.add((node, PKG.start, Literal(start)))
+        g.add((node, PKG.end, Literal(end)))
+        if ctx.source is not None:
+            quote = ctx.source.original[start:end]
+    if quote:
+        g.add((node, PKG.quote, Literal(quote)))
+
+
+def _decimal(number: float) -> Literal:
+    """Amounts and values as xsd:decimal: exact in SPARQL comparisons, unlike xsd:double."""
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {number}")
+    lexical = format(Decimal(repr(number)), "f")
+    return Literal(lexical.removesuffix(".0"), datatype=XSD.decimal)
+
+
+def _date(text: str) -> Literal:
+    """ISO date, or year-month / year when that is all the text gives."""
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+        return Literal(text, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d\d", text):
+        return Literal(text, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=XSD.gYear)
+    raise ValueError(f"not an ISO date: {text!r}")
+

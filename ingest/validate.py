@@ -1,0 +1,89 @@
+"""validate: one document graph against the SHACL shapes of shapes/*.ttl.
+
+The shapes check the graph as written (explicit rdf:type on every node), so no ontology
+inference runs: what is checked is exactly what will be stored. The report is a plain value
+the CLI prints and the ingest loop uses to refuse a document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+__all__ = ["ValidationReport", "Violation", "shapes_graph", "validate"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str | None
+    value: str | None
+    message_zh: str
+    message_en: str
+    severity: str
+    """Violation, Warning or Info, as SHACL names them."""
+
+    def __str__(self) -> str:
+        where = f" {self.path}" if self.path else ""
+        value = f" = {self.value}" if self.value is not None else ""
+        return f"{self.severity}: <{self.focus}>{where}{value}: {self.message_en} / {self.message_zh}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+    def __str__(self) -> str:
+        if self.conforms:
+            return "conforms"
+        lines = [f"{len(self.violations)} violation(s):"]
+        lines.extend(f"  {v}" for v in self.violations)
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """One line for an error message: how many, and the first."""
+        if self.conforms:
+            return "conforms"
+        first = self.violations[0] if self.violations else None
+        return f"{len(self.violations)} SHACL violation(s); first: {first}" if first else "does not conform"
+
+
+@cache
+def shapes_graph() -> Graph:
+    """All shapes of the `shapes` package, parsed once on first use."""
+    graph = Graph()
+    for resource in sorted(files("shapes").iterdir(), key=lambda r: r.name):
+        if resource.name.endswith(".ttl"):
+            graph.parse(data=resource.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+def validate(graph: Graph) -> ValidationReport:
+    """SHACL-validate one document graph; violations come sorted so reports are stable."""
+    conforms, results, _ = shacl_validate(graph, shacl_graph=shapes_graph(), inference="none",
+                                          abort_on_first=False, allow_warnings=True)
+    assert isinstance(results, Graph)
+    violations = sorted((_violation(results, node) for node in results.subjects(RDF.type, SH.ValidationResult)),
+                        key=lambda v: (v.focus, v.path or "", v.message_en))
+    return ValidationReport(bool(conforms), tuple(violations))
+
+
+def _violation(results: Graph, node: object) -> Violation:
+    messages = {m.language: str(m) for m in results.objects(node, SH.resultMessage) if isinstance(m, Literal)}
+    fallback = next(iter(messages.values()), "constraint not met")
+    path, value = results.value(node, SH.resultPath), results.value(node, SH.value)
+    severity = results.value(node, SH.resultSeverity)
+    return Violation(
+        focus=str(results.value(node, SH.focusNode)),
+        path=str(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
+        value=str(value) if value is not None else None,
+        message_zh=messages.get("zh", fallback),
+        message_en=messages.get("en", fallback),
+        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+    )
