@@ -20,14 +20,30 @@ from ingest import indicators, organs
 from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
 from ingest.vocab import (
-    ELI, INCENTIVE_KIND, INDICATOR, INSTRUMENT, ORGAN_TYPE, PKG, PREFIXES, PROV, STAGE, TOPIC,
-    graph_iri, jurisdiction_iri, measure_iri, named_jurisdiction_iri, normalise_doc_number,
-    normalise_title, organ_iri, policy_iri,
+    ELI,
+    INCENTIVE_KIND,
+    INDICATOR,
+    INSTRUMENT,
+    ORGAN_TYPE,
+    PKG,
+    PREFIXES,
+    PROV,
+    STAGE,
+    TOPIC,
+    graph_iri,
+    jurisdiction_iri,
+    measure_iri,
+    named_jurisdiction_iri,
+    normalise_doc_number,
+    normalise_title,
+    organ_iri,
+    policy_iri,
 )
 
 __all__ = ["is_doc_number", "policy_graph"]
 
-_DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(19|20)\d\d\s*[〕\]］】)）]\s*\d+\s*号|(19|20)\d\d\s*年?\s*第?\s*\d+\s*号$")
+_DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(19|20)\d\d\s*[〕\]］】)）]\s*\d+\s*号"
+                         r"|(19|20)\d\d\s*年?\s*第?\s*\d+\s*号$")
 
 
 @dataclass(frozen=True)

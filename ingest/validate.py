@@ -14,6 +14,9 @@ from importlib.resources import files
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
+from rdflib.term import Node
+
+from ingest.vocab import PREFIXES
 
 __all__ = ["ValidationReport", "Violation", "shapes_graph", "validate"]
 
@@ -69,21 +72,29 @@ def validate(graph: Graph) -> ValidationReport:
     conforms, results, _ = shacl_validate(graph, shacl_graph=shapes_graph(), inference="none",
                                           abort_on_first=False, allow_warnings=True)
     assert isinstance(results, Graph)
-    violations = sorted((_violation(results, node) for node in results.subjects(RDF.type, SH.ValidationResult)),
-                        key=lambda v: (v.focus, v.path or "", v.message_en))
+    found = (_violation(results, node) for node in results.subjects(RDF.type, SH.ValidationResult))
+    violations = sorted(found, key=lambda v: (v.focus, v.path or "", v.message_en))
     return ValidationReport(bool(conforms), tuple(violations))
 
 
-def _violation(results: Graph, node: object) -> Violation:
+def _violation(results: Graph, node: Node) -> Violation:
     messages = {m.language: str(m) for m in results.objects(node, SH.resultMessage) if isinstance(m, Literal)}
     fallback = next(iter(messages.values()), "constraint not met")
     path, value = results.value(node, SH.resultPath), results.value(node, SH.value)
     severity = results.value(node, SH.resultSeverity)
     return Violation(
         focus=str(results.value(node, SH.focusNode)),
-        path=str(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
+        path=_short(path) if isinstance(path, URIRef) else (path.n3() if path is not None else None),
         value=str(value) if value is not None else None,
         message_zh=messages.get("zh", fallback),
         message_en=messages.get("en", fallback),
         severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
     )
+
+
+def _short(iri: URIRef) -> str:
+    """pkg:cap rather than the full IRI, for people reading the report."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return str(iri)
