@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import ontology
 from rdflib import Graph, Namespace
 from rdflib.namespace import SKOS
 
+import ontology
 from ingest.record import Jurisdiction
 
 ORGAN_TYPE = Namespace("https://w3id.org/policykg/def/organ-type/")

@@ -1,10 +1,270 @@
-"""extract.units: STUB, to be written."""
+"""extract.units: the organs each measure charges, as the text names them.
+
+Runs after the measures stage. Units come from four places, in the order the genre uses
+them: 责任单位/牵头单位/配合单位 lines, trailing notes （…按职责分工负责）, clauses of the body
+that give a unit a lead or vehicle role (由…牵头/负责/担任, …牵头/会同, 依托…, 发挥…的作用,
+…设在X，负责…), and standing notes （以下均需…，不再列出） that add their units to every later
+measure. Names stay as printed, with a prefix or suffix written once distributed over its
+、 list (市市场监管局、科技局 → 市科技局; 泉州开发区、泉州台商投资区管委会 → 泉州开发区管委会).
+Subjects of "X要…" and member lists are not units (../shared/gold/NOTES-000-001.md).
+"""
 
 from __future__ import annotations
 
-from ingest.record import PolicyRecord
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import cache
+
+from ingest import organs
+from ingest.record import Jurisdiction, PolicyRecord, ResponsibleUnit
 from ingest.segment import Document
+
+_OPEN, _CLOSE = "（(〔【[", "）)〕】]"
+_LINE_LABEL = re.compile(
+    r"(责任单位|责任部门|责任主体|牵头单位|牵头部门|配合单位|配合部门|参与单位|协办单位)\s*[:：]")
+_LEAD_LABEL = re.compile(r"牵头")
+_VERB_END = re.compile(
+    r"(?:等(?:有关)?(?:部门|单位)?)?(?:按照?职责分工|根据职责分工|按职能分工|按职责|分工)?"
+    r"(牵头|负责|配合|参与|落实|协办)$")
+_LEAD_MARK = re.compile(r"（(?:牵头|牵头单位)）$")
+_STANDING = re.compile(r"以下[^。]{0,80}?不再(?:一一|重复)?列出")
+_STANDING_HEAD = re.compile(r"^以下(?:各项|各条)?(?:任务|措施|工作)?(?:均|都|皆)?(?:需要?|须|由|要)?")
+_STANDING_TAIL = re.compile(r"(?:参与|落实|负责|配合|共同)*[，,]?不再(?:一一|重复)?列出$")
+_FIRST_LEADS = re.compile(r"[排列]在?(?:首位|第一位)的?(?:单位)?(?:为|是)牵头")
+_SHARED_SUFFIX = re.compile(r"(管委会|管理委员会|人民政府|党工委|街道办事处)$")
+_PLACE_END = re.compile(r"[区县市镇乡园]$")
+_CLAUSE = re.compile(r"[，,。；;：:！？\n]")
+_SENTENCE = re.compile(r"[。；;！？\n]")
+_BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办)")
+_SUBJECT = re.compile(r"^([^由]{2,60}?)(牵头|负责|会同|要?(?:充分)?发挥)")
+_RELY = re.compile(r"依托(.{2,60})$")
+_ROLE = re.compile(r"发挥(.{2,80}?)作用")
+_MENTION_END = re.compile(r"^(?:$|的|”|」|和|与|及|、)")
 
 
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    return record
+    """The record with each measure's responsible_units filled."""
+    source = document.source
+    first_leads = bool(_FIRST_LEADS.search(source.text))
+    notes = [(source.offsets[start], units)
+             for start, units in standing_notes(source.text, record.jurisdiction)]
+    measures = []
+    for measure in record.measures:
+        units = list(units_of(measure.text, record.jurisdiction, first_leads))
+        units += [unit for at, found in notes if measure.span[1] > at for unit in found]
+        measures.append(replace(measure, responsible_units=_merged(units)))
+    return replace(record, measures=tuple(measures))
+
+
+def units_of(text: str, jurisdiction: Jurisdiction, first_leads: bool = False) -> tuple[ResponsibleUnit, ...]:
+    """Every unit one measure's text charges: lines and trailing notes, then body clauses."""
+    found: list[ResponsibleUnit] = []
+    body = text
+    for label, start, end in _label_spans(text):
+        listed = unit_list(text[label.end() : end], jurisdiction)
+        lead = bool(_LEAD_LABEL.search(label.group(1)))
+        if first_leads and listed and not lead:
+            listed[0] = replace(listed[0], lead=True)
+        found += [replace(u, lead=u.lead or lead) for u in listed]
+        body = body.replace(text[start:end], "\n")
+    for start, end in _bracket_groups(text):
+        listed = _trailing_note(text[start + 1 : end - 1], jurisdiction)
+        if listed:
+            found += listed
+            body = body.replace(text[start:end], "")
+    return _merged(found + clause_units(_joined(body), jurisdiction))
+
+
+def standing_notes(text: str, jurisdiction: Jurisdiction) -> Iterator[tuple[int, list[ResponsibleUnit]]]:
+    """(position, units) of each 以下均需…不再列出 note: its units join every later measure."""
+    for match in _STANDING.finditer(text):
+        inner = _STANDING_TAIL.sub("", _STANDING_HEAD.sub("", _joined(match.group())))
+        units = unit_list(inner, jurisdiction)
+        if units:
+            yield match.start(), units
+
+
+def unit_list(content: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]:
+    """Units of one list: groups split at ，/；, items at 、, prefix and suffix distributed.
+
+    A prefix is carried only inside a 、 list, never across a ，: in 市市场监管局、发改委，
+    人民银行泉州市中心支行 the bank keeps its name as printed.
+    """
+    content = re.sub(r"〔[^〕]*〕|【[^】]*】", "", content).strip(" 。.")
+    units: list[ResponsibleUnit] = []
+    for group in _split(content, "，,；;"):
+        lead = False
+        verb = _VERB_END.search(group)
+        if verb:
+            lead = verb.group(1) == "牵头"
+            group = group[: verb.start()]
+        items = []
+        for item in _split(group, "、"):
+            item_lead = bool(_LEAD_MARK.search(item))
+            item = re.sub(r"(?:等)+(?:有关)?(?:部门|单位)?$", "", _LEAD_MARK.sub("", item))
+            if item:
+                items.append((item, item_lead))
+        names = _distributed([name for name, _ in items], jurisdiction)
+        units += [ResponsibleUnit(name, lead or item_lead)
+                  for name, (_, item_lead) in zip(names, items, strict=True)]
+    return units
+
+
+def clause_units(body: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]:
+    """Units the body gives a lead or vehicle role; "X要…" subjects and members are left out."""
+    found: list[ResponsibleUnit] = []
+    for sentence in _SENTENCE.split(body):
+        clauses = [c for c in _CLAUSE.split(sentence) if c]
+        for index, clause in enumerate(clauses):
+            for match in _BY.finditer(clause):
+                found += _organs_only(unit_list(match.group(1), jurisdiction), match.group(2) == "牵头")
+            subject = _SUBJECT.match(clause)
+            if subject:
+                leads = subject.group(2) in ("牵头", "会同")
+                named = _organs_only(unit_list(subject.group(1), jurisdiction), leads)
+                found += [_anaphor(unit, body[: body.find(clause)], jurisdiction) for unit in named]
+            rely = _RELY.search(clause)
+            if rely:
+                found += _organs_only(unit_list(rely.group(1), jurisdiction), False)
+            for role in _ROLE.finditer(clause):
+                found += [ResponsibleUnit(name) for name, end in mentions(role.group(1), jurisdiction)
+                          if _MENTION_END.match(role.group(1)[end:])]
+            if clause.startswith("负责") and index > 0:
+                before = mentions(clauses[index - 1], jurisdiction)
+                found += [ResponsibleUnit(before[-1][0])] if before else []
+    return [unit for unit in found if not _is_generic(unit.name)]
+
+
+def mentions(text: str, jurisdiction: Jurisdiction) -> list[tuple[str, int]]:
+    """(name, end) of organs named in free text: a place, then any words, then an organ label."""
+    return [(m.group(), m.end()) for m in _mention_pattern(organs.places(jurisdiction)).finditer(text)]
+
+
+@cache
+def _mention_pattern(places: tuple[str, ...]) -> re.Pattern[str]:
+    labels = sorted(organs.surface_labels(), key=len, reverse=True)
+    place = "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+    return re.compile(rf"(?:{place + '|' if place else ''}[省市区县])[^，。；、：“”（）\s]{{0,30}}?"
+                      rf"(?:{'|'.join(map(re.escape, labels))})(?:（[^（）]{{1,10}}）)?")
+
+
+def _anaphor(unit: ResponsibleUnit, before: str, jurisdiction: Jurisdiction) -> ResponsibleUnit:
+    """A bare 领导小组 stands for the last full name ending so in the text before it."""
+    if not _is_generic(unit.name):
+        return unit
+    earlier = [name for name, _ in mentions(before, jurisdiction) if name.endswith(unit.name)]
+    return replace(unit, name=earlier[-1]) if earlier else unit
+
+
+def _is_generic(name: str) -> bool:
+    """A label on its own with no place (领导小组) cannot be told apart from others."""
+    return organs.is_bare(name) and organs.organ_type(name) == "LeadingGroup"
+
+
+def _organs_only(units: list[ResponsibleUnit], lead: bool) -> list[ResponsibleUnit]:
+    """Body clauses are trusted only when every name in them ends as an organ does."""
+    if not units or not all(organs.names_organ(u.name) for u in units):
+        return []
+    return [replace(u, lead=u.lead or lead) for u in units]
+
+
+def _trailing_note(inner: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]:
+    """Units of a note such as （市市场监管局、科技局等按职责分工负责）, or [] for other brackets."""
+    inner = inner.strip()
+    if not _VERB_END.search(inner) or _STANDING.search(inner) or _LINE_LABEL.search(inner):
+        return []
+    units = unit_list(inner, jurisdiction)
+    first = units[0].name if units else ""
+    if first.startswith("各") or organs.organ_type(first) or organs.names_organ(first):
+        return units
+    return []
+
+
+def _distributed(items: list[str], jurisdiction: Jurisdiction) -> list[str]:
+    """Carry a place prefix to bare items after it, and a shared suffix back to bare places."""
+    names, prefix = [], ""
+    for item in items:
+        own = _prefix(item)
+        if own is not None:
+            prefix = own
+        names.append(prefix + item if own is None and prefix and organs.is_bare(item) else item)
+    suffix = _SHARED_SUFFIX.search(names[-1]) if names else None
+    if suffix:
+        names = [n + suffix.group() if _PLACE_END.search(n) and not organs.names_organ(n) else n
+                 for n in names[:-1]] + names[-1:]
+    return names
+
+
+def _prefix(item: str) -> str | None:
+    """The place written before an organ label (市, 市委, 泉州市), or None for a bare item."""
+    main = re.sub(r"（[^（）]*）$", "", item)
+    if organs.is_bare(main):
+        return None
+    for k in range(1, len(main)):
+        if organs.is_bare(main[k:]):
+            return main[:k]
+    return None
+
+
+def _label_spans(text: str) -> Iterator[tuple[re.Match[str], int, int]]:
+    """(label, start, end) of each 责任单位-like line; the line ends at a newline, a 。, the
+    next label or the bracket it was opened in. start takes in that bracket when there is one."""
+    labels = list(_LINE_LABEL.finditer(text))
+    for index, label in enumerate(labels):
+        stop = labels[index + 1].start() if index + 1 < len(labels) else len(text)
+        depth, end = 0, label.end()
+        while end < stop and text[end] not in "\n。":
+            depth += (text[end] in _OPEN) - (text[end] in _CLOSE)
+            if depth < 0:
+                break
+            end += 1
+        start = label.start() - 1 if depth < 0 and label.start() > 0 and text[label.start() - 1] in _OPEN \
+            else label.start()
+        yield label, start, end + (depth < 0)
+
+
+def _bracket_groups(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of each top-level （…） group, nested brackets included."""
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char in "（(":
+            start = index if depth == 0 else start
+            depth += 1
+        elif char in "）)" and depth:
+            depth -= 1
+            if depth == 0:
+                yield start, index + 1
+
+
+def _split(text: str, separators: str) -> list[str]:
+    """Split at separators outside brackets: 各县（市、区）人民政府 stays one item."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        depth += (char in _OPEN) - (char in _CLOSE)
+        if char in separators and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [p for p in parts if p]
+
+
+def _joined(text: str) -> str:
+    """Lines broken inside a phrase (成立…工作 / 领导小组) re-joined, blanks between CJK removed."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s*\n\s*(?=[\u4e00-\u9fff])", "", text)
+    return re.sub(r"(?<=[^\x00-\x7f])[ \t\u3000]+(?=[^\x00-\x7f])", "", text)
+
+
+def _merged(units: list[ResponsibleUnit]) -> tuple[ResponsibleUnit, ...]:
+    """One entry per name, in first-seen order; lead if any mention leads."""
+    merged: dict[str, ResponsibleUnit] = {}
+    for unit in units:
+        if not unit.name:
+            continue
+        known = merged.get(unit.name)
+        merged[unit.name] = replace(known, lead=known.lead or unit.lead) if known else unit
+    return tuple(merged.values())
