@@ -1,11 +1,60 @@
 """Target indicator texts → concepts of the indicator scheme (ontology/indicators.ttl).
 
-INTERFACE STUB (to be replaced; keep the signature).
+Cities word the same indicator differently (全市每万人口高价值发明专利拥有量, 万人高价值发明专利
+拥有量); comparing targets across cities needs one concept per indicator. The labels live in
+the Turtle scheme, so adding a variant is a data change, not a code change.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import SKOS
+
+import ontology
+
+INDICATOR = Namespace("https://w3id.org/policykg/def/indicator/")
+
+
+def _normal(text: str) -> str:
+    """NFKC without whitespace: labels and texts compared on the same footing."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _scheme_file() -> Path:
+    """ontology/ is a namespace package; importlib.resources cannot read it under an
+    editable install (Python 3.11), so look through its search path instead."""
+    for entry in ontology.__path__:
+        path = Path(entry) / "indicators.ttl"
+        if path.is_file():
+            return path
+    raise FileNotFoundError("ontology/indicators.ttl")
+
+
+@cache
+def labels() -> tuple[tuple[str, str], ...]:
+    """(normalised Chinese label, concept local name), longest label first."""
+    graph = Graph()
+    graph.parse(_scheme_file(), format="turtle")
+    found: dict[str, str] = {}
+    for predicate in (SKOS.prefLabel, SKOS.altLabel):
+        for concept, _, label in graph.triples((None, predicate, None)):
+            if getattr(label, "language", None) == "zh" and str(concept).startswith(str(INDICATOR)):
+                found.setdefault(_normal(str(label)), str(concept)[len(str(INDICATOR)) :])
+    return tuple(sorted(found.items(), key=lambda pair: (-len(pair[0]), pair[0])))
+
 
 def concept_of(indicator: str) -> str | None:
-    """Local name of the indicator concept the text denotes, or None when none fits."""
+    """Local name of the indicator concept the text denotes, or None when none fits.
+
+    The longest label found inside the text wins, so 专利申请量年均增长率 goes to the growth
+    concept and not to 专利申请量.
+    """
+    text = _normal(indicator)
+    for label, concept in labels():
+        if label in text:
+            return concept
     return None

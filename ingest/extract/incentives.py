@@ -1,10 +1,169 @@
-"""extract.incentives: STUB, to be written."""
+"""extract.incentives: the money each measure grants (补助, 奖励, 资助, 贴息, 扶持).
+
+Amounts are read in order through a measure's text. An amount is a threshold when its
+clause sets a condition (交易额20万元（含）以上的), a cap when a cap word stands before it
+(每家企业每年最高补助30万元), and otherwise a fixed grant, provided a grant verb is in its
+clause. A rate (按交易额的10%给予补助) takes the next cap of the measure; the same rate
+restated in a variant (低于LPR的以实际利率的30%为准) is the same grant. The kind follows
+the grant verb nearest the figure.
+"""
 
 from __future__ import annotations
 
-from ingest.record import PolicyRecord
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from ingest.extract.quantities import CLAUSE_END, SENTENCE_END, measure_start, pattern, pieces, words
+from ingest.record import Incentive, IncentiveKind, Measure, PolicyRecord
 from ingest.segment import Document
+
+TERMS = "incentive_terms"
+THRESHOLD_AFTER = re.compile(r"\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:及以上|以上|以下|起)")
+RATE_LEAD = re.compile(r"[按以]|参照")
+PER = re.compile(r"每[^，,。；;、的\d]{1,10}?(?=一次性|最高|补助|奖励|资助|给予|贴息|扶持|补贴|不超过|不高于)")
+RECIPIENT = re.compile(r"(?:奖励|补助|资助|给予)(?:一次性)?([\u4e00-\u9fff]{2,8})$")
+KINDS: dict[str, IncentiveKind] = {
+    "subsidy": "subsidy", "reward": "reward", "interest_subsidy": "interest_subsidy", "other": "other",
+}
+CONDITION_TRIM = "，,、：:的及"
+CONDITION_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """One number of a measure: an amount in yuan or a rate, where it stands."""
+
+    value: float
+    is_rate: bool
+    start: int
+    end: int
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+
+
+def _figures(text: str) -> Iterator[_Figure]:
+    money = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>" + pattern(TERMS, "money") + r"|%)")
+    for s_start, s_end in pieces(text, SENTENCE_END):
+        for c_start, c_end in pieces(text[s_start:s_end], CLAUSE_END):
+            clause = (s_start + c_start, s_start + c_end)
+            for match in money.finditer(text, *clause):
+                unit = match.group("unit")
+                value = float(match.group("value"))
+                is_rate = unit == "%"
+                amount = value / 100 if is_rate else value * float(words(TERMS, "money")[unit])
+                yield _Figure(amount, is_rate, match.start(), match.end(), clause, (s_start, s_end))
+
+
+def _verbs(text: str) -> list[tuple[int, str]]:
+    """(position, kind) of the grant verbs of a text, specific verbs before 给予/支持."""
+    grants = words(TERMS, "grant")
+    found = [(m.start(), grants[m.group()]) for m in re.finditer(pattern(TERMS, "grant"), text)]
+    return [f for f in found if f[1] != "other"] or found
+
+
+def _kind(text: str, at: int) -> IncentiveKind | None:
+    """Kind of the grant verb nearest to position at, or None when the text has none."""
+    verbs = _verbs(text)
+    if not verbs:
+        return None
+    return KINDS.get(min(verbs, key=lambda verb: abs(verb[0] - at))[1], "other")
+
+
+def _is_threshold(text: str, figure: _Figure) -> bool:
+    clause = text[figure.clause[0] : figure.clause[1]].rstrip()
+    return bool(THRESHOLD_AFTER.match(text, figure.end)) or clause.endswith("的")
+
+
+def _is_cap(text: str, figure: _Figure) -> bool:
+    before = text[figure.clause[0] : figure.start]
+    return bool(re.search(r"(?:" + pattern(TERMS, "cap") + r")[^\d]{0,6}$", before))
+
+
+def _is_rate(text: str, figure: _Figure) -> bool:
+    before = text[figure.clause[0] : figure.start]
+    after = text[figure.end : figure.clause[1]]
+    sentence = text[figure.sentence[0] : figure.sentence[1]]
+    return bool(_verbs(sentence)) and bool(RATE_LEAD.search(before) or _verbs(after))
+
+
+def _condition(text: str, figure: _Figure, floor: int) -> str | None:
+    """What the money is for: the sentence up to the figure's grant words, from its last
+    对… clause on (对新获评全国版权示范园区的，一次性奖励30万元 → 新获评全国版权示范园区)."""
+    own = text[figure.clause[0] : figure.start]
+    cut = re.search(r"(?:" + pattern(TERMS, "grant") + r"|一次性|分别|" + pattern(TERMS, "cap") + ")", own)
+    before = text[max(figure.sentence[0], floor) : figure.clause[0]] + (own[: cut.start()] if cut else own)
+    opening = list(re.finditer(r"(?:^|[，,])对", before))
+    if opening:
+        before = before[opening[-1].end() :]
+    condition = "".join(before.split()).strip(CONDITION_TRIM)
+    return condition[:CONDITION_LENGTH] or None
+
+
+def _per(text: str, figure: _Figure) -> str | None:
+    found = list(PER.finditer(text, figure.clause[0], figure.start))
+    return found[-1].group() if found else None
+
+
+def _recipient(text: str, figure: _Figure) -> str | None:
+    """The noun between the verb and the figure: 奖励申请单位30万元 → 申请单位."""
+    match = RECIPIENT.search(text[figure.clause[0] : figure.start])
+    if match and not re.search(r"一次性|最高|资金|" + pattern(TERMS, "cap"), match.group(1)):
+        return match.group(1)
+    return None
+
+
+def incentives_in(text: str) -> tuple[Incentive, ...]:
+    """The incentives of one measure's text, spans relative to it."""
+    found: list[Incentive] = []
+    open_rate: int | None = None
+    """Index in found of the last rate grant still waiting for its cap."""
+    floor, last_clause = 0, (0, 0)
+    """A condition starts after the clause of the figure before it."""
+    for figure in _figures(text):
+        if figure.clause != last_clause:
+            floor, last_clause = last_clause[1], figure.clause
+        clause = text[figure.clause[0] : figure.clause[1]]
+        at = figure.start - figure.clause[0]
+        span = (figure.start, figure.end)
+        if figure.is_rate:
+            if not _is_rate(text, figure) or clause.rstrip().endswith("的"):
+                continue
+            if open_rate is not None and found[open_rate].rate == figure.value:
+                continue
+            sentence = text[figure.sentence[0] : figure.sentence[1]]
+            kind = _kind(clause, at) or _kind(sentence, figure.start - figure.sentence[0])
+            found.append(Incentive(kind or "other", rate=figure.value, condition=_condition(text, figure, floor),
+                                   per=_per(text, figure), span=span))
+            open_rate = len(found) - 1
+        elif _is_threshold(text, figure):
+            continue
+        elif _is_cap(text, figure):
+            if open_rate is not None:
+                rate = found[open_rate]
+                found[open_rate] = replace(rate, cap_cny=figure.value, per=_per(text, figure) or rate.per)
+                open_rate = None
+            elif kind := _kind(clause, at):
+                found.append(Incentive(kind, cap_cny=figure.value, condition=_condition(text, figure, floor),
+                                       per=_per(text, figure), span=span))
+        elif kind := _kind(clause, at):
+            found.append(Incentive(kind, amount_cny=figure.value, condition=_condition(text, figure, floor),
+                                   per=_per(text, figure), recipient=_recipient(text, figure), span=span))
+            open_rate = None
+    return tuple(found)
+
+
+def _with_incentives(document: Document, measure: Measure) -> Measure:
+    start = measure_start(document, measure)
+    incentives = []
+    for incentive in incentives_in(measure.text):
+        span = None
+        if start is not None and incentive.span is not None:
+            span = document.source.original_span(start + incentive.span[0], start + incentive.span[1])
+        incentives.append(replace(incentive, span=span))
+    return replace(measure, incentives=tuple(incentives))
 
 
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    return record
+    """Every measure with the money figures it grants."""
+    return replace(record, measures=tuple(_with_incentives(document, m) for m in record.measures))
