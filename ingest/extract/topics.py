@@ -1,10 +1,163 @@
-"""extract.topics: STUB, to be written."""
+"""extract.topics: what each measure is about, as concepts of three SKOS schemes.
+
+Comparing cities ("who grants 质押融资贴息?", "which topics does a city leave out?") needs
+measures tagged with shared concepts rather than free text. Each scheme file
+(ontology/topics.ttl, instruments.ttl, stages.ttl) lists the Chinese surface terms of its
+concepts as labels; a concept is tagged when its terms occur in the measure, the heading
+weighing more than the body. Adding a term is a change to the Turtle, not to this code.
+"""
 
 from __future__ import annotations
 
-from ingest.record import PolicyRecord
+import dataclasses
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import RDF, SKOS
+
+import ontology
+from ingest.record import Measure, PolicyRecord
 from ingest.segment import Document
+from ingest.vocab import INSTRUMENT, PKG, STAGE, TOPIC
+
+TITLE_WEIGHT = 3
+"""A term in the heading says what the item is about; one in the body may be incidental."""
+BODY_CAP = 4
+"""Body mentions beyond this add nothing, so one long paragraph cannot swamp the heading."""
+MIN_SCORE = 2
+"""A heading term, or at least two body mentions; else only the single best concept is kept."""
+
+_UNIT_LABEL = r"(?:责任单位|牵头单位|配合单位|责任部门|牵头部门|参与单位)[：:]"
+_UNIT_LINE = re.compile(
+    r"[（(〔【]" + _UNIT_LABEL + r"(?:[^（()）〔〕【】\n]|[（(][^（()）\n]*[）)])*[）)〕】]"
+    r"|" + _UNIT_LABEL + r"[^\n]*"
+)
+"""A 责任单位 note, bracketed (one level of brackets inside: 各县（市、区）) or to the line end."""
+_TITLE = re.compile(r"《[^《》\n]*》")
+"""Cited titles name other documents, not what the measure does."""
+_UNIT_NOTE = re.compile(r"[（(][^（）()\n]{0,120}(?:按职责分工负责|负责|牵头)[）)]")
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    """Local name in the scheme's namespace: PledgeFinancing."""
+    terms: re.Pattern[str]
+    """All its simplified-Chinese labels as one alternation, longest first."""
+    weight: float = 1.0
+    """pkg:matchWeight: below 1 for broad concepts (Funding, Patent) that accompany most items."""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One concept scheme ready for matching."""
+
+    concepts: tuple[Concept, ...]
+    limit: int
+    """How many concepts a measure keeps at most."""
 
 
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    return record
+    """Tag every measure of the record with topics, instrument types and stages."""
+    return dataclasses.replace(record, measures=tuple(tag_measure(m) for m in record.measures))
+
+
+def tag_measure(measure: Measure) -> Measure:
+    """The measure with its three tuples of concept local names filled."""
+    body = _body(measure)
+    return dataclasses.replace(
+        measure,
+        topics=tag(measure.title, body, schemes()["topics"]),
+        instruments=tag(measure.title, body, schemes()["instruments"]),
+        stages=tag(measure.title, body, schemes()["stages"]),
+    )
+
+
+def tag(title: str, body: str, scheme: Scheme) -> tuple[str, ...]:
+    """The scheme's concepts found in title and body, best first, at most scheme.limit.
+
+    Score = weight × (TITLE_WEIGHT per heading mention + body mentions, capped). Concepts
+    scoring at least MIN_SCORE are kept; when none does, the best single one, so that a
+    measure whose only hint is one body term is still placed.
+    """
+    scored = []
+    for concept in scheme.concepts:
+        hits = TITLE_WEIGHT * len(concept.terms.findall(title))
+        hits += min(len(concept.terms.findall(body)), BODY_CAP)
+        if hits:
+            position = _first_mention(concept.terms, title, body)
+            scored.append((-concept.weight * hits, position, concept.name))
+    scored.sort()
+    kept = [name for score, _, name in scored if -score >= MIN_SCORE]
+    return tuple((kept or [name for _, _, name in scored[:1]])[: scheme.limit])
+
+
+def _first_mention(pattern: re.Pattern[str], title: str, body: str) -> int:
+    """Where the concept is first named (heading before body): ties go to the earlier one."""
+    found = pattern.search(title)
+    if found:
+        return found.start()
+    found = pattern.search(body)
+    return len(title) + (found.start() if found else len(body))
+
+
+def _body(measure: Measure) -> str:
+    """The measure text without its heading and without the names of its responsible units.
+
+    Unit names (市司法局, 市委宣传部, 海关) would otherwise tag every measure they are
+    charged with as judicial, publicity or customs work.
+    """
+    text = measure.text.replace(measure.title, "", 1) if measure.title else measure.text
+    text = _TITLE.sub("", _UNIT_NOTE.sub("", _UNIT_LINE.sub("", text)))
+    for unit in sorted(measure.responsible_units, key=lambda u: -len(u.name)):
+        text = text.replace(unit.name, "")
+    return text
+
+
+@cache
+def schemes() -> dict[str, Scheme]:
+    """The three schemes, loaded once from their Turtle files."""
+    return {
+        "topics": _load("topics.ttl", TOPIC, limit=5),
+        "instruments": _load("instruments.ttl", INSTRUMENT, limit=2),
+        "stages": _load("stages.ttl", STAGE, limit=3),
+    }
+
+
+def _load(file_name: str, namespace: Namespace, limit: int) -> Scheme:
+    """Concepts by local name, each with its simplified-Chinese labels as one pattern.
+
+    Longer terms come first in the alternation, so 质押融资 is one mention, not two.
+    """
+    graph = Graph()
+    graph.parse(_scheme_file(file_name), format="turtle")
+    concepts = []
+    for iri in sorted(graph.subjects(RDF.type, SKOS.Concept), key=str):
+        if not str(iri).startswith(str(namespace)):
+            continue
+        terms = {
+            str(label)
+            for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+            for label in graph.objects(iri, predicate)
+            if str(getattr(label, "language", "")).lower() == "zh-hans"
+        }
+        weight = graph.value(iri, PKG.matchWeight)
+        name = str(iri)[len(str(namespace)) :]
+        concepts.append(Concept(name, _alternation(terms), float(str(weight)) if weight is not None else 1.0))
+    return Scheme(tuple(concepts), limit)
+
+
+def _alternation(terms: set[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
+
+
+def _scheme_file(file_name: str) -> Path:
+    """ontology/ is a namespace package (see ingest/indicators.py); look along its path."""
+    for entry in ontology.__path__:
+        path = Path(entry) / file_name
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"ontology/{file_name}")
