@@ -1,0 +1,171 @@
+"""extract.units: the organs each measure charges, named as the text names them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ingest.extract import units
+from ingest.pipeline import EXTRACT_STAGES
+from ingest.read import read_file
+from ingest.record import Jurisdiction, Measure, PolicyRecord
+from ingest.segment import segment
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CITY = Jurisdiction(name="泉州市", level="city", province="福建省")
+DISTRICT = Jurisdiction(name="鲤城区", level="district", province="福建省", parent="泉州市")
+OTHER = Jurisdiction(name="泰山区", level="district", province="山东省", parent="泰安市")
+
+
+def _names(text: str, jurisdiction: Jurisdiction = CITY) -> list[str]:
+    return [unit.name for unit in units.units_of(text, jurisdiction)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a 责任单位 line; the prefix is distributed inside a 、 list only
+        ("责任单位：市市场监管局、科技局、发改委", ["市市场监管局", "市科技局", "市发改委"]),
+        ("责任单位：市中级人民法院、人民检察院，泉州海关", ["市中级人民法院", "市人民检察院", "泉州海关"]),
+        ("责任单位：市市场监管局、发改委，人民银行泉州市中心支行、泉州银保监分局",
+         ["市市场监管局", "市发改委", "人民银行泉州市中心支行", "泉州银保监分局"]),
+        ("责任部门：区科技局、财政局", ["区科技局", "区财政局"]),
+        # a suffix written once is distributed back over bare places
+        ("责任单位：泉州开发区、泉州台商投资区管委会", ["泉州开发区管委会", "泉州台商投资区管委会"]),
+        # parenthesised aliases and 、 inside brackets are kept
+        ("责任单位：市委宣传部（版权局），市市场监管局", ["市委宣传部（版权局）", "市市场监管局"]),
+        ("责任单位：各县（市、区）人民政府", ["各县（市、区）人民政府"]),
+        ("责任单位：市知识产权工作领导小组各成员单位", ["市知识产权工作领导小组各成员单位"]),
+        # trailing notes; 等 dropped
+        ("开展宣传。（区市场监管局、区科技局等按职责分工负责）", ["区市场监管局", "区科技局"]),
+        ("开展宣传。（区知识产权工作领导小组成员单位按职责分工负责）", ["区知识产权工作领导小组成员单位"]),
+        ("强化自律。（区市场监管局负责）", ["区市场监管局"]),
+        ("强化自律。（市市场监管局牵头，市科技局、财政局配合）", ["市市场监管局", "市科技局", "市财政局"]),
+        # brackets that are not notes
+        ("年度交易额20万元（含20万元）以上的，给予补助。", []),
+        # lead and vehicle clauses of the body
+        ("本意见由泉州市市场监管局负责解释。", ["泉州市市场监管局"]),
+        ("市市场监管局会同有关部门，对工作落实情况开展督促检查。", ["市市场监管局"]),
+        ("依托区打击侵犯知识产权和制售假冒伪劣商品工作领导小组，壮大执法力量。",
+         ["区打击侵犯知识产权和制售假冒伪劣商品工作领导小组"]),
+        ("充分发挥区知识产权工作领导小组的作用，加强组织部署。", ["区知识产权工作领导小组"]),
+        ("工作组办公室设在区市场监管局，负责有关日常工作。", ["区市场监管局"]),
+        # not units: subjects of 要, members, persons, helpers, non-government bodies
+        ("公安部门要及时处理知识产权违法犯罪案件。", []),
+        ("组长由分管知识产权工作的副区长担任，成员单位由区科技局、发改局等组成。", []),
+        ("协助市知识产权局查处假冒案件。", []),
+        ("发挥泉州市知识产权纠纷人民调解委员会作用，开展调解。", []),
+        ("由市财政资金支持的科研项目形成的专利成果，鼓励拍卖。", []),
+        ("依托相关高校建设知识产权人才培训基地。", []),
+        ("充分发挥区知识产权工作领导小组成员作用，统筹解决问题。", []),
+        ("充分发挥各级政府知识产权办公会议制度作用，强化协调。", []),
+    ],
+)
+def test_units_of(text: str, expected: list[str]) -> None:
+    assert _names(text, DISTRICT if text.startswith(("依托区", "充分发挥区", "组长")) else CITY) == expected
+
+
+def test_bare_group_stands_for_the_group_named_before() -> None:
+    text = ("成立鲤城区知识产权工作领导小组，提高服务水平。"
+            "领导小组要充分发挥对全区知识产权工作的组织领导和统筹协调作用。")
+    assert _names(text, DISTRICT) == ["鲤城区知识产权工作领导小组"]
+
+
+def test_broken_line_inside_a_name_is_rejoined() -> None:
+    text = "依托区打击侵犯知识产权\n\n工作领导小组，壮大执法力量。"
+    assert _names(text, DISTRICT) == ["区打击侵犯知识产权工作领导小组"]
+
+
+def test_both_groups_in_one_role_clause() -> None:
+    text = "充分发挥“泰山区知识产权工作领导小组”和“泰山区知识产权考核领导小组”的作用，定期检查。"
+    assert _names(text, OTHER) == ["泰山区知识产权工作领导小组", "泰山区知识产权考核领导小组"]
+
+
+@pytest.mark.parametrize(
+    ("text", "leads"),
+    [
+        ("牵头单位：市科技局；配合单位：市财政局、教育局", ["市科技局"]),
+        ("（市市场监管局牵头，市科技局等按职责分工负责）", ["市市场监管局"]),
+        ("责任单位：市科技局（牵头）、市财政局", ["市科技局"]),
+        ("市市场监管局会同有关部门开展检查。", ["市市场监管局"]),
+        ("责任单位：市科技局、财政局", []),
+    ],
+)
+def test_lead_units(text: str, leads: list[str]) -> None:
+    assert [u.name for u in units.units_of(text, CITY) if u.lead] == leads
+
+
+def test_standing_note_reaches_every_later_measure() -> None:
+    text = ("1.甲。\n责任单位：市科技局〔以下均需各县（市、区）人民政府，泉州开发区、泉州台商投资区管委会，"
+            "不再列出〕\n2.乙。\n责任单位：市财政局\n")
+    notes = list(units.standing_notes(text, CITY))
+    assert [u.name for u in notes[0][1]] == ["各县（市、区）人民政府", "泉州开发区管委会", "泉州台商投资区管委会"]
+    assert notes[0][0] == text.index("以下")
+    assert _names(text[: text.index("2.")]) == ["市科技局"]
+
+
+def _record_until_units(name: str) -> PolicyRecord:
+    """The real read → segment → extract stages, up to and including units."""
+    document = segment(read_file(CORPUS / name))
+    record = PolicyRecord(source=name)
+    for stage, run in EXTRACT_STAGES:
+        record = run(document, record)
+        if stage == "units":
+            return record
+    raise AssertionError("no units stage")
+
+
+def _measure(record: PolicyRecord, last: str) -> Measure:
+    return next(m for m in record.measures if m.path[-1] == last)
+
+
+@pytest.fixture(scope="module")
+def quanzhou() -> PolicyRecord:
+    return _record_until_units("001_0fbb60d79ac4499f.txt")
+
+
+def test_corpus_every_measure_after_the_note_has_the_standing_units(quanzhou: PolicyRecord) -> None:
+    later = [m for m in quanzhou.measures if int(m.path[-1]) >= 2]
+    assert len(later) >= 25
+    for measure in later:
+        names = {u.name for u in measure.responsible_units}
+        assert {"各县（市、区）人民政府", "泉州开发区管委会", "泉州台商投资区管委会"} <= names, measure.path
+
+
+def test_corpus_line_units_are_distributed_not_across_commas(quanzhou: PolicyRecord) -> None:
+    names = [u.name for u in _measure(quanzhou, "17").responsible_units]
+    assert names[:6] == ["市委宣传部（版权局）", "市市场监管局", "市公安局", "市中级人民法院", "市人民检察院", "泉州海关"]
+    names = [u.name for u in _measure(quanzhou, "14").responsible_units]
+    assert "人民银行泉州市中心支行" in names and "市人民银行泉州市中心支行" not in names
+
+
+def test_corpus_body_clauses_add_units(quanzhou: PolicyRecord) -> None:
+    assert "市市场监管局" in {u.name for u in _measure(quanzhou, "28").responsible_units}
+    assert "泉州市市场监管局" in {u.name for u in _measure(quanzhou, "30").responsible_units}
+
+
+def test_corpus_strict_reading_without_unit_lines() -> None:
+    """000 has no 责任单位 line: only lead and vehicle roles count, not members or 要 subjects."""
+    record = _record_until_units("000_48ad8efa68f5a009.txt")
+    named = [u.name for m in record.measures for u in m.responsible_units]
+    assert "区科技和知识产权局" in named
+    assert any(name.endswith("打击侵犯知识产权和制售假冒伪劣商品工作领导小组") for name in named)
+    assert not [name for name in named if name.startswith(("各", "公安", "区发改", "区直")) or "副区长" in name]
+    assert len(named) <= 6
+
+
+def test_corpus_document_without_units_stays_empty() -> None:
+    record = _record_until_units("002_43c07aad6bf15e8c.txt")
+    assert record.measures
+    assert all(not m.responsible_units for m in record.measures)
+
+
+def test_extract_keeps_the_rest_of_the_measure() -> None:
+    text = "1.甲。\n责任单位：市科技局、财政局\n"
+    measure = Measure(path=("1",), title="甲", text=text, span=(0, len(text)))
+    document = segment(read_file(CORPUS / "001_0fbb60d79ac4499f.txt"))
+    record = replace(PolicyRecord(source="x", jurisdiction=CITY), measures=(measure,))
+    out = units.extract(document, record).measures[0]
+    assert out.title == "甲" and [u.name for u in out.responsible_units] == ["市科技局", "市财政局"]
