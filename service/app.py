@@ -1,0 +1,49 @@
+"""The FastAPI application: a thin `create_app(settings)` that wires routes, errors, CORS and the runner."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException
+
+from service.deps import ServiceSettings
+from service.errors import ServiceError, handle_error
+from service.routes import dump, health, ontology, sparql
+from service.sparql.runner import QueryRunner
+
+DESCRIPTION = """\
+A knowledge graph of Chinese local-government intellectual-property policy documents
+(Policy → Measure → ResponsibleUnit → Target → Incentive).
+
+`/sparql` is a read-only SPARQL 1.1 Protocol endpoint; its default graph is the union of all
+document graphs. Every error has the body `{"error": {"status": …, "message": …}}`.
+"""
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """The service over the store that `settings` names; query workers live as long as the app."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = QueryRunner(Path(settings.store_path), settings.query_workers, settings.query_timeout)
+        await runner.start()
+        app.state.runner = runner
+        try:
+            yield
+        finally:
+            runner.close()
+
+    app = FastAPI(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
+    for error in (ServiceError, HTTPException, RequestValidationError, Exception):
+        app.add_exception_handler(error, handle_error)
+    for module in (sparql, health, dump, ontology):
+        app.include_router(module.router)
+    return app

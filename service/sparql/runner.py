@@ -1,0 +1,210 @@
+"""Queries run in a small pool of worker processes, each reading the store read-only.
+
+pyoxigraph has no query timeout, and a thread cannot be stopped, so a query over the time limit is
+stopped by killing its process; a fresh worker takes its place. The event loop only waits on pipes
+in threads, so a slow query never stalls other requests. Each worker reopens the store when the
+files on disk change, so it sees what `policykg ingest` wrote after the server started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from service.errors import BadRequest, Refused, ServiceError, Unavailable
+from service.sparql import formats
+from service.sparql.formats import Format
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """Everything a worker needs: the query, its dataset, its output format and the limits."""
+
+    query: str
+    fmt: Format
+    result_limit: int
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    protocol_dataset: bool = False
+    from_graphs: tuple[str, ...] = ()
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A serialised answer; `truncated` when the result cap cut it."""
+
+    body: bytes
+    media_type: str
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An error raised in a worker, sent back as data: exceptions do not cross processes well."""
+
+    status: int
+    message: str
+
+    def error(self) -> ServiceError:
+        kinds: dict[int, type[ServiceError]] = {400: BadRequest, 403: Refused, 503: Unavailable}
+        return kinds.get(self.status, ServiceError)(self.message)
+
+
+def execute(store: ox.Store, job: QueryJob) -> QueryResult:
+    """Run one job on an open store (in a worker process) and serialise its answer."""
+    missing = [iri for iri in job.from_graphs if not store.contains_named_graph(ox.NamedNode(iri))]
+    if missing:
+        raise Refused(f"FROM <{missing[0]}>: this endpoint does not fetch graphs; "
+                      "FROM and FROM NAMED may name only graphs in the store")
+    if job.protocol_dataset:
+        dataset: dict[str, object] = {
+            "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs],
+            "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs]}
+    else:
+        dataset = {"use_default_graph_as_union": not job.from_graphs}
+    answer = store.query(job.query, base_iri=job.base_iri, **dataset)  # type: ignore[arg-type]
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(formats.write_boolean(bool(answer), job.fmt), job.fmt.media_type)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [variable.value for variable in answer.variables]
+        rows = [[solution[variable] for variable in variables]
+                for solution in islice(answer, job.result_limit + 1)]
+        truncated = len(rows) > job.result_limit
+        body = formats.write_solutions(variables, rows[: job.result_limit], job.fmt, truncated)
+        return QueryResult(body, job.fmt.media_type, truncated)
+    triples = list(islice(answer, job.result_limit + 1))
+    truncated = len(triples) > job.result_limit
+    body = formats.write_triples(triples[: job.result_limit], job.fmt, job.prefixes)
+    return QueryResult(body, job.fmt.media_type, truncated)
+
+
+class _StoreReader:
+    """A read-only store handle, reopened whenever the store's files change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.signature: tuple[tuple[str, int, int], ...] = ()
+        self.store: ox.Store | None = None
+
+    def current(self) -> ox.Store:
+        try:
+            signature = tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                                     for entry in os.scandir(self.path)))
+        except OSError as error:
+            raise Unavailable(f"the store at {self.path} cannot be read: {error.strerror}") from error
+        if self.store is None or signature != self.signature:
+            self.store = None
+            try:
+                self.store = ox.Store.read_only(str(self.path))
+            except OSError as error:
+                raise Unavailable(f"the store at {self.path} cannot be opened: {error}") from error
+            self.signature = signature
+        return self.store
+
+
+def _serve(path: Path, connection: Connection) -> None:
+    """The loop of one worker process: a job in, a QueryResult or a _Failure out."""
+    reader = _StoreReader(path)
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        reply: QueryResult | _Failure
+        try:
+            reply = execute(reader.current(), job)
+        except ServiceError as error:
+            reply = _Failure(error.status, error.message)
+        except SyntaxError as error:
+            reply = _Failure(400, f"SPARQL syntax error: {error}")
+        except (OSError, RuntimeError, ValueError, TypeError) as error:
+            reply = _Failure(500, f"the query failed: {error}")
+        connection.send(reply)
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+
+
+class QueryRunner:
+    """A pool of query worker processes over the store at `path`, with a time limit per query."""
+
+    def __init__(self, path: Path, workers: int, timeout: float) -> None:
+        self.path, self.size, self.timeout = path, workers, timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: list[_Worker] = []
+        self._replacements: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Start the workers (in threads: spawning imports pyoxigraph in each)."""
+        for worker in await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size))):
+            self._idle.put_nowait(worker)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for worker in self._all:
+            worker.connection.close()
+            worker.process.kill()
+            worker.process.join()
+        self._all.clear()
+
+    async def run(self, job: QueryJob) -> QueryResult:
+        """The answer to `job`, or Unavailable when it overruns the time limit or no worker frees up."""
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError as error:
+            raise Unavailable(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
+                              "try again later", {"Retry-After": "1"}) from error
+        reply = await asyncio.to_thread(self._exchange, worker, job)
+        if worker.process.is_alive():
+            self._idle.put_nowait(worker)
+        else:
+            self._replacements.add(asyncio.create_task(self._replace(worker)))
+        if reply is None:
+            raise Unavailable(f"the query ran past the time limit of {self.timeout:g} s and was stopped")
+        if isinstance(reply, _Failure):
+            raise reply.error()
+        return reply
+
+    def _exchange(self, worker: _Worker, job: QueryJob) -> QueryResult | _Failure | None:
+        """Send a job and wait for its reply; None (after killing the worker) past the time limit."""
+        worker.connection.send(job)
+        if worker.connection.poll(self.timeout):
+            try:
+                reply: QueryResult | _Failure = worker.connection.recv()
+                return reply
+            except EOFError:
+                return _Failure(500, "the query worker died")
+        worker.process.kill()
+        worker.process.join()
+        return None
+
+    async def _replace(self, worker: _Worker) -> None:
+        worker.connection.close()
+        self._all.remove(worker)
+        self._idle.put_nowait(await asyncio.to_thread(self._spawn))
+        self._replacements.discard(asyncio.current_task())
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(self.path, theirs), daemon=True,
+                                        name="policykg-query")
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        self._all.append(worker)
+        return worker
+
