@@ -113,19 +113,35 @@ def _recipient(text: str, figure: _Figure) -> str | None:
     return None
 
 
+def _opens_condition(clause: str) -> bool:
+    """A clause that states who qualifies (对…, …的) starts a new grant."""
+    clause = clause.strip()
+    return clause.startswith("对") or clause.endswith("的")
+
+
 def incentives_in(text: str) -> tuple[Incentive, ...]:
-    """The incentives of one measure's text, spans relative to it."""
+    """The incentives of one measure's text, spans relative to it.
+
+    A cap goes to the grants it limits: the open rate grant (按…10%补助，最高30万元, even
+    in the next sentence), else the fixed grants just before it in its sentence
+    (每件补助1万元，每家企业每年最高20万元); only a cap with nothing to limit stands alone.
+    """
     found: list[Incentive] = []
     open_rate: int | None = None
-    """Index in found of the last rate grant still waiting for its cap."""
-    floor, last_clause = 0, (0, 0)
-    """A condition starts after the clause of the figure before it."""
+    open_fixed: list[int] = []
+    floor, last_clause, last_sentence = 0, (0, 0), (0, 0)
     for figure in _figures(text):
+        clause = text[figure.clause[0] : figure.clause[1]]
+        if figure.sentence != last_sentence:
+            open_fixed, last_sentence = [], figure.sentence
         if figure.clause != last_clause:
             floor, last_clause = last_clause[1], figure.clause
-        clause = text[figure.clause[0] : figure.clause[1]]
+            between = text[floor : figure.clause[0]]
+            if any(_opens_condition(c) for c in CLAUSE_END.split(between)) or _opens_condition(clause):
+                open_fixed = []
         at = figure.start - figure.clause[0]
         span = (figure.start, figure.end)
+        condition = _condition(text, figure, floor)
         if figure.is_rate:
             if not _is_rate(text, figure) or clause.rstrip().endswith("的"):
                 continue
@@ -133,23 +149,27 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
                 continue
             sentence = text[figure.sentence[0] : figure.sentence[1]]
             kind = _kind(clause, at) or _kind(sentence, figure.start - figure.sentence[0])
-            found.append(Incentive(kind or "other", rate=figure.value, condition=_condition(text, figure, floor),
+            found.append(Incentive(kind or "other", rate=figure.value, condition=condition,
                                    per=_per(text, figure), span=span))
-            open_rate = len(found) - 1
+            open_rate, open_fixed = len(found) - 1, []
         elif _is_threshold(text, figure):
             continue
         elif _is_cap(text, figure):
-            if open_rate is not None:
-                rate = found[open_rate]
-                found[open_rate] = replace(rate, cap_cny=figure.value, per=_per(text, figure) or rate.per)
-                open_rate = None
-            elif kind := _kind(clause, at):
-                found.append(Incentive(kind, cap_cny=figure.value, condition=_condition(text, figure, floor),
+            limited = [open_rate] if open_rate is not None else open_fixed
+            for index in limited:
+                grant = found[index]
+                found[index] = replace(grant, cap_cny=figure.value, per=grant.per or _per(text, figure))
+            if not limited and (kind := _kind(clause, at)):
+                found.append(Incentive(kind, cap_cny=figure.value, condition=condition,
                                        per=_per(text, figure), span=span))
+            open_rate, open_fixed = None, []
+        elif re.search(pattern(TERMS, "budget"), clause):
+            continue
         elif kind := _kind(clause, at):
-            found.append(Incentive(kind, amount_cny=figure.value, condition=_condition(text, figure, floor),
+            found.append(Incentive(kind, amount_cny=figure.value, condition=condition,
                                    per=_per(text, figure), recipient=_recipient(text, figure), span=span))
             open_rate = None
+            open_fixed.append(len(found) - 1)
     return tuple(found)
 
 

@@ -134,10 +134,15 @@ def _clause_targets(clause: str, offset: int, year: int | None, context: str) ->
         following = groups[number + 1][0].start() if number + 1 < len(groups) else len(clause)
         after = clause[group[-1].end() : following]
         subject = _clean(before)
-        if len(subject) <= 1:
-            subject = _clean(re.sub(r"^\s*以上", "", after))
-        elif len(subject) <= 4 and context:
+        end = group[-1].end()
+        if len(subject) <= 4 and context:
+            # a bare 项目数量 or 培养 names its thing in the clause before
             subject = _clean(context) + subject
+        if len(_clean(before)) <= 2:
+            # the counted thing follows the number: 建设1个以上产业集聚区, 完成2个重点产业和…
+            counted = re.split(r"[和及、]", after, maxsplit=1)[0]
+            subject += _clean(re.sub(r"^\s*以上", "", counted))
+            end += len(counted)
         indicators = split_shared(subject, len(group)) if len(group) > 1 else [subject]
         comparator = _comparator(before, after)
         for match, indicator in zip(group, indicators, strict=True):
@@ -150,7 +155,7 @@ def _clause_targets(clause: str, offset: int, year: int | None, context: str) ->
                     comparator=comparator,
                     span=(offset + match.start(), offset + match.end()),
                 )
-        previous_end = group[-1].end()
+        previous_end = end
 
 
 def goal_targets(text: str, year: int | None = None, in_measure: bool = False) -> tuple[Target, ...]:
