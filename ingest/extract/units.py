@@ -33,10 +33,13 @@ _STANDING_HEAD = re.compile(r"^以下(?:各项|各条)?(?:任务|措施|工作)?
 _STANDING_TAIL = re.compile(r"(?:参与|落实|负责|配合|共同)*[，,]?不再(?:一一|重复)?列出$")
 _FIRST_LEADS = re.compile(r"[排列]在?(?:首位|第一位)的?(?:单位)?(?:为|是)牵头")
 _SHARED_SUFFIX = re.compile(r"(管委会|管理委员会|人民政府|党工委|街道办事处)$")
+_PARTY_ORGAN = re.compile(r"(?:部|办)$")
+"""市委宣传部、组织部 → 市委组织部, but 市委宣传部、人社局 → 市人社局: 市委 heads party organs only."""
 _PLACE_END = re.compile(r"[区县市镇乡园]$")
 _CLAUSE = re.compile(r"[，,。；;：:！？\n]")
 _SENTENCE = re.compile(r"[。；;！？\n]")
 _BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办)")
+_MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条|[（(]?[一二三四五六七八九十\d]+[）)、.．]?)")
 _SUBJECT = re.compile(r"^([^由]{2,60}?)(牵头|负责|会同|要?(?:充分)?发挥)")
 _RELY = re.compile(r"依托(.{2,60})$")
 _ROLE = re.compile(r"发挥(.{2,80}?)作用")
@@ -119,7 +122,7 @@ def clause_units(body: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
         for index, clause in enumerate(clauses):
             for match in _BY.finditer(clause):
                 found += _organs_only(unit_list(match.group(1), jurisdiction), match.group(2) == "牵头")
-            subject = _SUBJECT.match(clause)
+            subject = _SUBJECT.match(_MARKER.sub("", clause))
             if subject:
                 leads = subject.group(2) in ("牵头", "会同")
                 named = _organs_only(unit_list(subject.group(1), jurisdiction), leads)
@@ -188,7 +191,8 @@ def _distributed(items: list[str], jurisdiction: Jurisdiction) -> list[str]:
         own = _prefix(item)
         if own is not None:
             prefix = own
-        names.append(prefix + item if own is None and prefix and organs.is_bare(item) else item)
+        carried = prefix if _PARTY_ORGAN.search(item) else prefix.removesuffix("委")
+        names.append(carried + item if own is None and carried and organs.is_bare(item) else item)
     suffix = _SHARED_SUFFIX.search(names[-1]) if names else None
     if suffix:
         names = [n + suffix.group() if _PLACE_END.search(n) and not organs.names_organ(n) else n
