@@ -30,8 +30,10 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(r"([①-⑳])\s*")),
 )
 _BARE_NUMBER = re.compile(r"\d{1,2}")
+_PART = re.compile(r"[\u4e00-\u9fff]{0,6}(任务|措施|目标|原则|思想|思路|要求|事项|举措|保障)")
 _HEADING_MAX = 40
-_DATE = r"(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日"
+_DAY = r"[\d一二三四五六七八九十]{1,3}"
+_DATE = rf"(\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日"
 _BACK_LINE = re.compile(
     rf"(抄送|抄报|分送|公开方式|公开属性|信息公开选项)\s*[：:]|[（(]?此件.{{0,8}}公开[）)]?$|{_DATE}\s*(印发|发布)?$"
     r"|本(方案|意见|办法|细则|措施|规定|计划|规划|政策|决定|通知).{0,30}(施行|执行|有效期)"
@@ -59,6 +61,8 @@ class Section:
     children: tuple[Section, ...] = ()
     style: str = ""
     """Numbering style: cn 一、, paren_cn （一）, arabic 1., paren_arabic （1）, bare, article …"""
+    part: str = ""
+    """The unnumbered part heading above the section in web copies (重点任务), or ""."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class _Node:
     marker: str
     line: int
     """Index of the marker line."""
+    part: str
     children: list[_Node] = field(default_factory=list)
 
 
@@ -130,7 +135,11 @@ def lines_of(text: str) -> list[Line]:
 
 
 def _marker(lines: list[Line], i: int) -> tuple[str, int, str, int] | None:
-    """(style, value, marker as printed, length of marker and spaces) at line i, or None."""
+    """(style, value, marker as printed, length of marker and spaces) at line i, or None.
+
+    A number alone on a line is a marker (style "bare") when a line follows it; whether it
+    opens an item is left to _tree, which also wants a heading-like next line for a new list.
+    """
     text = lines[i].text
     for style, pattern in _STYLES:
         match = pattern.match(text)
@@ -138,11 +147,13 @@ def _marker(lines: list[Line], i: int) -> tuple[str, int, str, int] | None:
             numeral = match.group(1)
             value = int(numeral) if numeral.isdigit() else _value(style, numeral)
             return style, value, match.group(0).strip().rstrip("、.．"), match.end()
-    if _BARE_NUMBER.fullmatch(text) and i + 2 < len(lines):
-        heading = lines[i + 1].text
-        if len(heading) <= _HEADING_MAX and heading[-1] not in "。；;" and not _marker(lines, i + 1):
-            return "bare", int(text), text, len(text)
+    if _BARE_NUMBER.fullmatch(text) and i + 2 < len(lines) and not _marker(lines, i + 1):
+        return "bare", int(text), text, len(text)
     return None
+
+
+def _heading_like(text: str) -> bool:
+    return len(text) <= _HEADING_MAX and text[-1] not in "。；;"
 
 
 def _value(style: str, numeral: str) -> int:
@@ -150,24 +161,33 @@ def _value(style: str, numeral: str) -> int:
 
 
 def _tree(lines: list[Line]) -> list[_Node]:
-    """Accepted markers arranged by nesting; a marker that does not continue a list is text."""
+    """Accepted markers arranged by nesting; a marker that does not continue a list is text.
+
+    A short unnumbered part heading (重点任务, 保障措施 in web copies) closes all open lists,
+    so that numbering may start again under it; the nodes below remember it.
+    """
     roots: list[_Node] = []
     stack: list[_Node] = []
     last_value: dict[str, int] = {}
+    part = ""
     for i in range(len(lines)):
         found = _marker(lines, i)
         if not found:
+            if _PART.fullmatch(lines[i].text) and i + 1 < len(lines) and _marker(lines, i + 1):
+                part, stack = lines[i].text, []
             continue
         style, value, marker, _ = found
         styles = [node.style for node in stack]
-        if style in styles:
-            depth = styles.index(style)
-            if value != stack[depth].value + 1:
-                continue
-            del stack[depth:]
-        elif value not in (1, last_value.get(style, -1) + 1):
+        sibling = style in styles
+        if sibling and value != stack[styles.index(style)].value + 1:
             continue
-        node = _Node(style, value, marker, i)
+        if not sibling and value not in (1, last_value.get(style, -1) + 1):
+            continue
+        if style == "bare" and not sibling and not _heading_like(lines[i + 1].text):
+            continue
+        if sibling:
+            del stack[styles.index(style):]
+        node = _Node(style, value, marker, i, part)
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
         last_value[style] = value
@@ -224,32 +244,37 @@ def _section(node: _Node, lines: list[Line], end_line: int, end: int, text: str,
         child_end = len(text[:child_end].rstrip())
         children.append(_section(child, lines, nxt, child_end, text, path))
     start = line.start
-    return Section(path, heading, text[start:end], start, end, tuple(children), node.style)
+    return Section(path, heading, text[start:end], start, end, tuple(children), node.style, node.part)
 
 
 def segment(source: SourceText) -> Document:
-    """Split the text into front, numbered sections and back; refuse texts of another genre."""
+    """Split the text into front, numbered sections and back; refuse texts of another genre.
+
+    The back begins at the first colophon line after the first section; sections are then
+    read from the lines before it only, so numbered attachments after the signature stay out.
+    """
     text = source.text
     lines = lines_of(text)
     roots = _tree(lines)
+    if roots:
+        back_line = _back_line(lines, roots[0].line)
+        lines, roots = lines[:back_line], _tree(lines[:back_line])
     if sum(1 for root in roots for _ in _flatten(root)) < 3:
         raise IngestError(source.name, "segment",
                           "no numbered structure (一、 （一） 1. 第一条): not a policy text of this genre")
-    last = max(node.line for root in roots for node in _flatten(root))
-    back_line = _back_line(lines, last)
-    back_start = lines[back_line].start if back_line < len(lines) else len(text)
+    back_start = lines_of(text)[len(lines)].start if len(lines) < len(lines_of(text)) else len(text)
     main_end = len(text[:back_start].rstrip())
     main_start = lines[roots[0].line].start
     if not _GENRE.search(text[:main_start]):
         raise IngestError(source.name, "segment",
                           "no policy title (方案, 意见, 办法, 通知 …) before the numbered text")
     if text[main_end - 1] not in _SENTENCE_END:
-        raise IngestError(source.name, "segment",
-                          f"text ends mid-sentence, the document looks truncated: …{text[main_end - 20:main_end]}")
+        raise IngestError(source.name, "segment", "text ends mid-sentence, the document looks "
+                          f"truncated: …{text[main_end - 20:main_end]}")
     sections = []
     for k, root in enumerate(roots):
-        nxt = roots[k + 1].line if k + 1 < len(roots) else back_line
-        end = len(text[:lines[nxt].start].rstrip()) if nxt < back_line else main_end
+        nxt = roots[k + 1].line if k + 1 < len(roots) else len(lines)
+        end = len(text[:lines[nxt].start].rstrip()) if nxt < len(lines) else main_end
         sections.append(_section(root, lines, nxt, end, text, ()))
     return Document(source, text[:main_start], tuple(sections), text[back_start:],
                     main_start, back_start)

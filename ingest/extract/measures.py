@@ -37,10 +37,13 @@ def section_kind(heading: str) -> str:
 
 
 def measure_sections(sections: tuple[Section, ...], top: bool = True) -> list[Section]:
-    """Leaves of task sections, in document order; a group's kind decides for all below it."""
+    """Leaves of task sections, in document order; a group's kind decides for all below it,
+    and so does the unnumbered part heading (主要目标, 重点任务) of a web copy's top sections."""
     out: list[Section] = []
     for section in sections:
         if (section.children or top) and section_kind(section.heading) != "task":
+            continue
+        if top and section.part and section_kind(section.part) != "task":
             continue
         if section.children:
             out.extend(measure_sections(section.children, top=False))

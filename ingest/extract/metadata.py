@@ -8,6 +8,7 @@ date are then read from sentences such as 福州市人民政府2022年9月发布
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -89,7 +90,7 @@ def doc_number(lines: list[Line]) -> str | None:
 def _signatures(lines: list[Line]) -> list[tuple[str, re.Match[str]]]:
     """(organ, date match) for every organ line directly followed by a date line."""
     out = []
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         date = _DATE_LINE.fullmatch(compact(following.text))
         if _SIGNATURE.fullmatch(compact(line.text)) and date:
             out.append((compact(line.text), date))
