@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+import shapes
 from ingest.vocab import PREFIXES
 
 __all__ = ["ValidationReport", "Violation", "shapes_graph", "validate"]
@@ -59,11 +60,15 @@ class ValidationReport:
 
 @cache
 def shapes_graph() -> Graph:
-    """All shapes of the `shapes` package, parsed once on first use."""
+    """All shapes of the `shapes` package, parsed once on first use.
+
+    Read from the package's directories rather than importlib.resources.files, which fails
+    on the editable install's namespace path hook.
+    """
     graph = Graph()
-    for resource in sorted(files("shapes").iterdir(), key=lambda r: r.name):
-        if resource.name.endswith(".ttl"):
-            graph.parse(data=resource.read_text(encoding="utf-8"), format="turtle")
+    folders = {Path(entry).resolve() for entry in shapes.__path__ if Path(entry).is_dir()}
+    for path in sorted(p for folder in folders for p in folder.glob("*.ttl")):
+        graph.parse(path, format="turtle")
     return graph
 
 

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rdflib import URIRef
+from tqdm import tqdm
 
+from ingest.build import build, ingest_file
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
+from ingest.store.embedded import EmbeddedStore
+from ingest.store.updates import is_iri
+from service.config import Settings
 
 app = typer.Typer(help="policykg: a knowledge graph of Chinese local IP policy documents.",
                   no_args_is_help=True, add_completion=False)
 
 Files = Annotated[list[Path], typer.Argument(help="Policy documents (.txt); folders are read whole.")]
+
+
+@app.callback()
+def configure(
+    ctx: typer.Context,
+    store: Annotated[Path | None, typer.Option(help="Store directory [env: POLICYKG_STORE].")] = None,
+) -> None:
+    """Build the one Settings object every command reads from ctx.obj."""
+    ctx.obj = Settings.from_env(store_path=store)
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
@@ -24,6 +41,20 @@ def corpus_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         files.extend(sorted(path.glob("*.txt")) if path.is_dir() else [path])
     return files
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[EmbeddedStore]:
+    """The configured store, closed on the way out; a store that cannot open is one error line."""
+    try:
+        store = EmbeddedStore(settings.store_path)
+    except OSError as error:
+        typer.echo(f"error: store: {settings.store_path}: {error}", err=True)
+        raise typer.Exit(2) from error
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @app.command()
@@ -40,6 +71,92 @@ def extract(paths: Files) -> None:
     sys.stdout.write("\n")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def validate(paths: Files) -> None:
+    """Check FILES against the SHACL shapes without storing them; exit 1 on any violation."""
+    failed = 0
+    for path in corpus_files(paths):
+        try:
+            built = build(path)
+        except IngestError as error:
+            typer.echo(f"error: {error}", err=True)
+            failed += 1
+            continue
+        typer.echo(f"{path.name}: {len(built.graph)} triples: {built.report}")
+        failed += not built.report.conforms
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(ctx: typer.Context, paths: Files) -> None:
+    """Extract, graph, validate and store FILES; invalid ones are reported and left out."""
+    settings: Settings = ctx.obj
+    files = corpus_files(paths)
+    failed = 0
+    with open_store(settings) as store:
+        for path in tqdm(files, desc="ingest", unit="doc", file=sys.stderr, disable=len(files) < 2):
+            try:
+                ingest_file(store, path)
+            except IngestError as error:
+                tqdm.write(f"error: {error}", file=sys.stderr)
+                failed += 1
+    typer.echo(f"ingested {len(files) - failed} of {len(files)} document(s) into {settings.store_path}",
+               err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="RDF file: Turtle, N-Triples, RDF/XML, JSON-LD …")],
+    graph: Annotated[str, typer.Option(help="IRI of the named graph to replace with the file.")],
+) -> None:
+    """Load an RDF file into a named graph (replacing it), e.g. your own vocabulary."""
+    if not is_iri(graph):
+        typer.echo(f"error: {file.name}: load: not an absolute IRI: {graph}", err=True)
+        raise typer.Exit(2)
+    with open_store(ctx.obj) as store:
+        try:
+            count = store.load(file, URIRef(graph))
+        except (OSError, ValueError, SyntaxError) as error:
+            typer.echo(f"error: {file.name}: load: {error}", err=True)
+            raise typer.Exit(1) from error
+    typer.echo(f"loaded {count} triples into <{graph}>", err=True)
+
+
+@app.command()
+def documents(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array instead of a table.")] = False,
+) -> None:
+    """List stored documents: file name, triples, ingest time, graph IRI."""
+    with open_store(ctx.obj) as store:
+        entries = store.documents()
+    if as_json:
+        rows = [{"source": e.source, "triples": e.triples, "ingested": e.ingested.isoformat(),
+                 "graph": e.graph, "policy": e.policy} for e in entries]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        typer.echo(f"{e.source}\t{e.triples}\t{e.ingested.isoformat()}\t{e.graph}")
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    document: Annotated[str, typer.Argument(help="File name, graph IRI or policy IRI.")],
+) -> None:
+    """Remove a stored document, its catalogue entry and its citation links."""
+    with open_store(ctx.obj) as store:
+        removed = store.remove(document)
+    if not removed:
+        typer.echo(f"error: {document}: remove: no such document in the store", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"removed {removed} graph(s) for {document}", err=True)
 
 
 def main() -> None:

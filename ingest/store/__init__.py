@@ -1,0 +1,71 @@
+"""store: where document graphs live. One small interface, an embedded and (later) a remote engine.
+
+Every write is a single SPARQL 1.1 Update request (see `updates`), which both Oxigraph and
+any SPARQL server run as one transaction: replacing a document's graph, its catalogue entry
+and its citation links either happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+__all__ = ["DocumentEntry", "QueryResult", "Solutions", "Store"]
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One stored document, as the catalogue graph records it."""
+
+    graph: str
+    source: str
+    """File name of the source document."""
+    policy: str | None
+    triples: int
+    ingested: datetime
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """SELECT results as rdflib terms; unbound variables are absent from a row."""
+
+    variables: tuple[str, ...]
+    rows: tuple[dict[str, Node], ...]
+
+
+QueryResult = Solutions | bool | Graph
+"""SELECT → Solutions, ASK → bool, CONSTRUCT/DESCRIBE → Graph."""
+
+
+class Store(Protocol):
+    """What ingest and the service need from a store, whatever engine runs it."""
+
+    def replace(self, graph_iri: URIRef, graph: Graph, source: str) -> DocumentEntry:
+        """Atomically put `graph` in place of this document's graph and of earlier graphs of `source`."""
+        ...
+
+    def remove(self, document: str) -> int:
+        """Remove a document named by file name, graph IRI or policy IRI; how many graphs went."""
+        ...
+
+    def documents(self) -> list[DocumentEntry]:
+        """Every stored document with its triple count and ingest time, by file name."""
+        ...
+
+    def load(self, path: Path, graph_iri: URIRef) -> int:
+        """Replace named graph `graph_iri` with the RDF file at `path`; the number of triples."""
+        ...
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs, `bindings` substituted as RDF terms."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine (file locks, connections)."""
+        ...

@@ -1,0 +1,121 @@
+"""The embedded store: Oxigraph (pyoxigraph) on disk, one process at a time.
+
+Writes are single SPARQL Update requests (ingest.store.updates), which Oxigraph applies in one
+transaction. Queries see the union of all named graphs as their default graph, like a
+SPARQL server configured with a union default graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+from rdflib.util import guess_format
+
+from ingest.store import DocumentEntry, QueryResult, Solutions
+from ingest.store.updates import (
+    RESERVED_GRAPHS,
+    count_query,
+    documents_query,
+    load_update,
+    remove_update,
+    replace_update,
+)
+from ingest.vocab import PKG
+
+__all__ = ["EmbeddedStore"]
+
+
+class EmbeddedStore:
+    """pyoxigraph.Store at `path` (created when missing), or in memory when `path` is None."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+
+    def replace(self, graph_iri: URIRef, graph: Graph, source: str) -> DocumentEntry:
+        policy = next((s for s in graph.subjects(RDF.type, PKG.Policy) if isinstance(s, URIRef)), None)
+        ingested = datetime.now(UTC).replace(microsecond=0)
+        ntriples = graph.serialize(format="nt")
+        self._store.update(replace_update(graph_iri, ntriples, source, policy, len(graph), ingested))
+        return DocumentEntry(str(graph_iri), source, str(policy) if policy else None, len(graph), ingested)
+
+    def remove(self, document: str) -> int:
+        found = self._select(count_query(document))
+        removed = int(str(found.rows[0]["n"])) if found.rows else 0
+        if removed:
+            self._store.update(remove_update(document))
+        return removed
+
+    def documents(self) -> list[DocumentEntry]:
+        return [
+            DocumentEntry(
+                graph=str(row["graph"]), source=str(row["source"]),
+                policy=str(row["policy"]) if "policy" in row else None,
+                triples=int(str(row["triples"])),
+                ingested=datetime.fromisoformat(str(row["ingested"])),
+            )
+            for row in self._select(documents_query()).rows
+        ]
+
+    def load(self, path: Path, graph_iri: URIRef) -> int:
+        if graph_iri in RESERVED_GRAPHS:
+            raise ValueError(f"{graph_iri} is kept by the store itself")
+        graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
+        self._store.update(load_update(graph_iri, graph.serialize(format="nt")))
+        return len(graph)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): _to_ox(term) for name, term in (bindings or {}).items()
+        }
+        result = self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            names = tuple(v.value for v in result.variables)
+            rows = tuple({name: _to_rdflib(solution[name]) for name in names if solution[name] is not None}
+                         for solution in result)
+            return Solutions(names, rows)
+        graph = Graph()
+        for triple in result:
+            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+        return graph
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
+
+    def _select(self, sparql: str) -> Solutions:
+        result = self.query(sparql)
+        assert isinstance(result, Solutions)
+        return result
+
+
+def _to_rdflib(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported RDF term: {term!r}")
+
+
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise TypeError(f"unsupported RDF term: {term!r}")

@@ -1,0 +1,109 @@
+"""The SPARQL 1.1 Update requests every store runs: one request per change, so one transaction.
+
+Citation links are derived here, not at query time: after a document lands, eli:cites and
+eli:repeals are (re)computed between its policy and every stored policy whose normalised
+发文字号 or title (pkg:numberKey, pkg:titleKey) equals that of a citation node, in both
+directions (the new document citing old ones, and old ones citing it). They live in their own
+graph (vocab.LINKS_GRAPH), so removing or replacing either document drops exactly its links.
+The cost per document is proportional to its own citations and to the citations of it, not
+to the size of the store.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from ingest.vocab import CATALOG_GRAPH, LINKS_GRAPH, PREFIXES
+
+_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + \
+    "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
+_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+")
+
+RESERVED_GRAPHS = frozenset({CATALOG_GRAPH, LINKS_GRAPH})
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI that can be written between <> in SPARQL without escaping."""
+    return bool(_IRI.fullmatch(text))
+
+
+def stale_graphs(document: str) -> str:
+    """Group pattern binding ?old to the catalogued graphs a document name refers to."""
+    name = Literal(document).n3()
+    branches = [f"{{ GRAPH <{CATALOG_GRAPH}> {{ ?old dcterms:source {name} }} }}"]
+    if is_iri(document):
+        catalogue = f"GRAPH <{CATALOG_GRAPH}>"
+        branches.append(f"{{ {catalogue} {{ ?old foaf:primaryTopic <{document}> }} }}")
+        branches.append(f"{{ {catalogue} {{ ?old a pkg:DocumentGraph }} FILTER(?old = <{document}>) }}")
+    return " UNION ".join(branches)
+
+
+def drop_documents(selection: str) -> str:
+    """Operations removing the graphs `selection` binds to ?old, their links and catalogue entries."""
+    return f"""
+DELETE {{ GRAPH <{LINKS_GRAPH}> {{ ?a ?relation ?b }} }}
+WHERE {{ {{ {selection} }} GRAPH <{CATALOG_GRAPH}> {{ ?old foaf:primaryTopic ?policy }}
+         GRAPH <{LINKS_GRAPH}> {{ ?a ?relation ?b }} FILTER(?a = ?policy || ?b = ?policy) }} ;
+DELETE {{ GRAPH ?old {{ ?s ?p ?o }} }} WHERE {{ {{ {selection} }} GRAPH ?old {{ ?s ?p ?o }} }} ;
+DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ ?old ?p ?o }} }}
+WHERE {{ {{ {selection} }} GRAPH <{CATALOG_GRAPH}> {{ ?old ?p ?o }} }}"""
+
+
+def remove_update(document: str) -> str:
+    return _PROLOGUE + drop_documents(stale_graphs(document))
+
+
+def replace_update(graph_iri: URIRef, ntriples: str, source: str, policy: URIRef | None,
+                   triples: int, ingested: datetime) -> str:
+    """Drop the document's earlier graphs (same IRI or same source file), insert, relink."""
+    selection = f"{stale_graphs(source)} UNION {{ BIND(<{graph_iri}> AS ?old) }}"
+    topic = f"; foaf:primaryTopic <{policy}> " if policy else ""
+    when = Literal(ingested.isoformat(), datatype=XSD.dateTime).n3()
+    parts = [
+        _PROLOGUE + drop_documents(selection),
+        f"DROP SILENT GRAPH <{graph_iri}>",
+        f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}}\n"
+        f"  GRAPH <{CATALOG_GRAPH}> {{ <{graph_iri}> a pkg:DocumentGraph ; dcterms:source "
+        f"{Literal(source).n3()} {topic}; void:triples {triples} ; dcterms:modified {when} }} }}",
+    ]
+    if policy:
+        parts.extend(_link(policy, side) for side in ("?a", "?b"))
+    return " ;\n".join(parts)
+
+
+def _link(policy: URIRef, side: str) -> str:
+    """Insert eli:cites / eli:repeals where `policy` is the citing (?a) or the cited (?b) side."""
+    return f"""
+INSERT {{ GRAPH <{LINKS_GRAPH}> {{ ?a ?relation ?b }} }}
+WHERE {{
+  VALUES {side} {{ <{policy}> }}
+  VALUES (?via ?relation) {{ (pkg:cites eli:cites) (pkg:repeals eli:repeals) }}
+  VALUES ?key {{ pkg:numberKey pkg:titleKey }}
+  GRAPH ?citing {{ ?a ?via ?citation . ?citation ?key ?value }}
+  GRAPH ?cited {{ ?b a pkg:Policy ; ?key ?value }}
+  FILTER(?a != ?b)
+}}"""
+
+
+def load_update(graph_iri: URIRef, ntriples: str) -> str:
+    """Replace one named graph with the given triples (users' own vocabularies)."""
+    return f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}} }}"
+
+
+def documents_query() -> str:
+    return _PROLOGUE + f"""
+SELECT ?graph ?source ?policy ?triples ?ingested WHERE {{
+  GRAPH <{CATALOG_GRAPH}> {{
+    ?graph a pkg:DocumentGraph ; dcterms:source ?source ; void:triples ?triples ;
+           dcterms:modified ?ingested .
+    OPTIONAL {{ ?graph foaf:primaryTopic ?policy }}
+  }}
+}} ORDER BY ?source ?graph"""
+
+
+def count_query(document: str) -> str:
+    return _PROLOGUE + f"SELECT (COUNT(DISTINCT ?old) AS ?n) WHERE {{ {stale_graphs(document)} }}"
