@@ -79,6 +79,7 @@ _BOMS = (
 )
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz"}
 """GB18030 is a superset of these: decoding with it never loses a character they have."""
+_DAMAGE_TOLERANT = ("utf-8", "gb18030")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -95,11 +96,22 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             pass
     guess = charset_normalizer.from_bytes(data).best()
     if guess is None:
-        raise IngestError(name, "read", "binary data, not text")
+        return _damaged(data, name)
     encoding = codecs.lookup(guess.encoding).name
     if encoding in _GB_FAMILY:
         encoding = "gb18030"
     return _strict(data, encoding, name), encoding
+
+
+def _damaged(data: bytes, name: str) -> tuple[str, str]:
+    """A text file with a few bad bytes (a web copy cut inside a character, a stray byte)
+    is still that text: read it with replacement characters rather than reject it."""
+    for encoding in _DAMAGE_TOLERANT:
+        text = data.decode(encoding, errors="replace")
+        damage = text.count("\ufffd")
+        if damage <= len(data) // 1000 + 1:
+            return _checked(text, name), f"{encoding}, bad sequences replaced: {damage}"
+    raise IngestError(name, "read", "binary data, not text")
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:

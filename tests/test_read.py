@@ -58,6 +58,17 @@ def test_corpus_in_other_encodings_reads_the_same(path: Path, encoding: str) -> 
     assert again.offsets == expected.offsets
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_few_bad_bytes_are_replaced_not_rejected(encoding: str) -> None:
+    expected = corpus("001")
+    data = expected.original.encode(encoding)
+    cut_inside_a_character = data[: data.index("责任单位".encode(encoding)) + 1]
+    damaged = read_bytes(cut_inside_a_character, expected.name)
+    assert damaged.encoding == f"{encoding}, bad sequences replaced: 1"
+    assert damaged.text.endswith("\ufffd")
+    assert damaged.text[:-1] == expected.text[: len(damaged.text) - 1]
+
+
 def test_big5_traditional_copy_reads_as_simplified() -> None:
     taiwan = corpus("002")
     again = read_bytes(taiwan.original.encode("big5"), taiwan.name)
@@ -187,6 +198,10 @@ def test_spaces_from_extraction_are_removed(printed: str, normalised: str) -> No
         (
             "专利申请量年均增长率达到15%，每万人口发明专利\n\n- 3 -\n\n拥有量达12件以上。",
             "专利申请量年均增长率达到15%，每万人口发明专利拥有量达12件以上。",
+        ),
+        (
+            "培育知识产权密集型产业，推动产业转型升级，提升产业核\n\f心竞争力。",
+            "培育知识产权密集型产业，推动产业转型升级，提升产业核心竞争力。",
         ),
         (
             "1. 建立知识产权工作领导小组。成立鲤城区知识产权工作\n\n领导小组，提高管理服务水平。",
