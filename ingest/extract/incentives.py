@@ -21,7 +21,6 @@ from ingest.segment import Document
 TERMS = "incentive_terms"
 THRESHOLD_AFTER = re.compile(r"\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:及以上|以上|以下|起)")
 RATE_LEAD = re.compile(r"[按以]|参照")
-PER = re.compile(r"每[^，,。；;、的\d]{1,10}?(?=一次性|最高|补助|奖励|资助|给予|贴息|扶持|补贴|不超过|不高于)")
 RECIPIENT = re.compile(r"(?:奖励|补助|资助|给予)(?:一次性)?([\u4e00-\u9fff]{2,8})$")
 KINDS: dict[str, IncentiveKind] = {
     "subsidy": "subsidy", "reward": "reward", "interest_subsidy": "interest_subsidy", "other": "other",
@@ -101,7 +100,10 @@ def _condition(text: str, figure: _Figure, floor: int) -> str | None:
 
 
 def _per(text: str, figure: _Figure) -> str | None:
-    found = list(PER.finditer(text, figure.clause[0], figure.start))
+    """What one amount is paid for: 每件, 每个项目, 每家企业每年 before the grant words."""
+    words_after = "一次性|" + pattern(TERMS, "grant") + "|" + pattern(TERMS, "cap")
+    per = re.compile(r"每[^，,。；;、的\d]{1,10}?(?=" + words_after + ")")
+    found = list(per.finditer(text, figure.clause[0], figure.start))
     return found[-1].group() if found else None
 
 

@@ -206,9 +206,7 @@ def _section_targets(section: Section, year: int | None, measures: set[tuple[str
     holds for the children, which are its list."""
     own_end = section.children[0].start - section.start if section.children else len(section.text)
     own = section.text[:own_end]
-    for target in goal_targets(own, year):
-        assert target.span is not None
-        yield replace(target, span=(section.start + target.span[0], section.start + target.span[1]))
+    yield from _shifted(goal_targets(own, year), section.start)
     inherited = deadline_year(own) or year
     for child in section.children:
         if child.path not in measures:
@@ -249,26 +247,31 @@ def _front_goals(front: str) -> Iterator[tuple[int, int]]:
         yield start, offset
 
 
+def _shifted(
+    targets: tuple[Target, ...], shift: int | None, measure_path: tuple[str, ...] | None = None
+) -> Iterator[Target]:
+    """Targets with spans moved from block-relative to source-text offsets (None if unknown)."""
+    for target in targets:
+        span = None
+        if shift is not None and target.span is not None:
+            span = (shift + target.span[0], shift + target.span[1])
+        yield replace(target, span=span, measure_path=measure_path)
+
+
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    """Targets of the goal sections, then of the measures (with measure_path)."""
+    """Targets of the goal blocks before the numbered text, of the goal sections, then of
+    the measures (with measure_path); spans point into the original text."""
     source = document.source
     measure_paths = {m.path for m in record.measures}
     found: list[Target] = []
     front_start = max(source.text.find(document.front), 0)
     for start, end in _front_goals(document.front):
-        for target in goal_targets(document.front[start:end]):
-            assert target.span is not None
-            shift = front_start + start
-            found.append(replace(target, span=(shift + target.span[0], shift + target.span[1])))
+        found.extend(_shifted(goal_targets(document.front[start:end]), front_start + start))
     for section in _goal_sections(document, measure_paths):
         found.extend(_section_targets(section, None, measure_paths))
     for measure in record.measures:
-        start = measure_start(document, measure)
-        for target in goal_targets(measure.text, in_measure=True):
-            span = None
-            if start is not None and target.span is not None:
-                span = (start + target.span[0], start + target.span[1])
-            found.append(replace(target, measure_path=measure.path, span=span))
+        targets = goal_targets(measure.text, in_measure=True)
+        found.extend(_shifted(targets, measure_start(document, measure), measure_path=measure.path))
     targets = tuple(
         replace(t, span=source.original_span(*t.span) if t.span is not None else None) for t in found
     )

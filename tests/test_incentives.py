@@ -1,0 +1,109 @@
+"""extract.incentives: the money figures each measure grants."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ingest.extract.incentives import incentives_in
+from ingest.pipeline import extract_record
+from ingest.record import PolicyRecord
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _read(text: str) -> list[tuple]:
+    return [(i.kind, i.amount_cny, i.rate, i.cap_cny) for i in incentives_in(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("对新获得驰名商标保护的企业商标品牌，每件补助30万元。", [("subsidy", 300000, None, None)]),
+        ("对新获评全国版权示范园区的，一次性奖励30万元。", [("reward", 300000, None, None)]),
+        ("国内发明专利授权的，每件资助1.5万元。", [("subsidy", 15000, None, None)]),
+        ("每人一次性奖励5000元。", [("reward", 5000, None, None)]),
+        # 分别 lists: one incentive per amount
+        ("对每个创新引领型、风险防御型、转型升级型项目，分别补助50万元、40万元、30万元。",
+         [("subsidy", 500000, None, None), ("subsidy", 400000, None, None), ("subsidy", 300000, None, None)]),
+        # a rate takes the cap that follows; the threshold is no grant
+        ("年度实际交易额20万元（含20万元）以上的，按实际交易金额的10%给予补助，每家企业每年最高补助30万元。",
+         [("subsidy", None, 0.1, 300000)]),
+        ("单笔保费金额在1500元以上的，按保费金额50%补助，每家企业每年最高补助5万元。",
+         [("subsidy", None, 0.5, 50000)]),
+        # the same rate restated is one grant, and its cap may come in the next sentence
+        ("按LPR的30%贴息，低于LPR的以实际利率的30%为准，融资租赁费参照LPR的30%贴息。"
+         "贴息时间最长不超过1年，每家企业每年最高补助20万元。",
+         [("interest_subsidy", None, 0.3, 200000)]),
+        ("经组织评估，给予不高于 100万元的产业化配套资金奖励。", [("reward", None, None, 1000000)]),
+        # a cap after fixed grants limits them
+        ("每件资助3000元，每家企业每年资助总额不超过20万元。", [("subsidy", 3000, None, 200000)]),
+        ("对年度主营业务收入达到1000万元的，一次性奖励20万元。", [("reward", 200000, None, None)]),
+        ("给予最高50万元资金支持。", [("other", None, None, 500000)]),
+        # not grants: no figure, a budget line, a threshold alone, a rate that is a goal
+        ("按一事一议，给予一定金额的奖励。", []),
+        ("分别按泉州市专利奖一等奖、二等奖标准颁发奖金。", []),
+        ("每年安排知识产权专项资金500万元，用于资助专利申请。", []),
+        ("年度知识产权质押融资额 200 万元。", []),
+        ("知识产权实施转化率争取达到 10%。", []),
+    ],
+)
+def test_incentives_in(text: str, expected: list[tuple]) -> None:
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "per", "recipient", "condition"),
+    [
+        ("对国家知识产权局新批准的地理标志保护产品，每件奖励申请单位30万元。", "每件", "申请单位",
+         "国家知识产权局新批准的地理标志保护产品，每件"),
+        ("对泉州企业购买发明专利，按实际交易金额的10%给予补助，每家企业每年最高补助30万元。",
+         "每家企业每年", None, "泉州企业购买发明专利，按实际交易金额"),
+        ("对新认定为国家知识产权示范企业的，奖励10万元。", None, None, "新认定为国家知识产权示范企业"),
+    ],
+)
+def test_what_a_grant_is_for(text: str, per: str | None, recipient: str | None, condition: str) -> None:
+    (incentive,) = incentives_in(text)
+    assert (incentive.per, incentive.recipient, incentive.condition) == (per, recipient, condition)
+
+
+@cache
+def _record(prefix: str) -> PolicyRecord:
+    return extract_record(next(CORPUS.glob(f"{prefix}_*.txt")))
+
+
+def _by_item(record: PolicyRecord) -> dict[str, list[tuple]]:
+    return {
+        m.path[-1]: [(i.kind, i.amount_cny, i.rate, i.cap_cny) for i in m.incentives] for m in record.measures
+    }
+
+
+def test_grants_of_001() -> None:
+    """The rich document: rates with caps, 分别 lists, one interest subsidy."""
+    items = _by_item(_record("001"))
+    assert sum(map(len, items.values())) >= 30
+    assert items["14"] == [("interest_subsidy", None, 0.3, 200000)]
+    assert [amount for _, amount, _, _ in items["11"]][:4] == [1000000, 200000, 100000, 50000]
+    # thresholds of the conditions are never granted amounts
+    assert 200000 not in [amount for _, amount, _, _ in items["8"]]
+    assert 10000000 not in [amount for _, amount, _, _ in items["22"]]
+    # grants without a figure and rules on stacking grant nothing
+    assert items["15"] == [("subsidy", None, 0.02, 300000)]
+    assert items["29"] == [] and items["30"] == []
+
+
+def test_no_grants_without_figures_in_000() -> None:
+    """000 promises 奖励 and 扶持 but prints no amount."""
+    assert all(m.incentives == () for m in _record("000").measures)
+
+
+def test_spans_quote_the_figure() -> None:
+    record = _record("001")
+    original = (CORPUS / record.source).read_text("utf-8")
+    incentives = [i for m in record.measures for i in m.incentives]
+    for incentive in incentives:
+        assert incentive.span is not None
+        quoted = original[incentive.span[0] : incentive.span[1]]
+        assert quoted.endswith(("元", "%")), quoted
