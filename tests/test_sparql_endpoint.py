@@ -26,8 +26,9 @@ from service.app import create_app
 TIME_LIMIT = 2.0
 RESULT_LIMIT = 4
 PKG = "https://w3id.org/policykg/def#"
-MEASURES = f"SELECT ?measure ?text WHERE {{ ?measure a <{PKG}Measure> ; <{PKG}text> ?text }} ORDER BY ?measure"
-POLICIES = f"SELECT ?policy ?title WHERE {{ ?policy a <{PKG}Policy> ; <http://data.europa.eu/eli/ontology#title> ?title }}"
+MEASURES = f"SELECT ?measure ?text {{ ?measure a <{PKG}Measure> ; <{PKG}text> ?text }} ORDER BY ?measure"
+ELI = "http://data.europa.eu/eli/ontology#"
+POLICIES = f"SELECT ?policy ?title {{ ?policy a <{PKG}Policy> ; <{ELI}title> ?title }}"
 CONSTRUCT = f"CONSTRUCT {{ ?policy a <{PKG}Policy> }} WHERE {{ ?policy a <{PKG}Policy> }}"
 CROSS_JOIN = ("SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
     f"VALUES ?v{i} {{ {' '.join(map(str, range(40)))} }}" for i in range(8)) + " }")
@@ -40,7 +41,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(store_path: Path) -> Iterator[str]:
-    settings = service_settings(store_path, query_timeout=TIME_LIMIT, result_limit=RESULT_LIMIT, query_workers=2)
+    settings = service_settings(store_path, query_timeout=TIME_LIMIT, result_limit=RESULT_LIMIT,
+                                query_workers=2)
     with serve(create_app(settings)) as base:
         yield f"{base}/sparql"
 
@@ -88,7 +90,8 @@ def test_ask_through_sparqlwrapper(endpoint: str, query: str, expected: bool) ->
     (RDFXML, "application/rdf+xml", "xml"),
     (JSONLD, "application/ld+json", "json-ld"),
 ])
-def test_construct_through_sparqlwrapper(endpoint: str, fmt: str, media_type: str, rdflib_format: str) -> None:
+def test_construct_through_sparqlwrapper(endpoint: str, fmt: str, media_type: str, rdflib_format: str,
+                                         ) -> None:
     response = client(endpoint, CONSTRUCT, fmt).query()
     assert response.response.headers["Content-Type"].startswith(media_type)
     graph = rdflib.Graph().parse(data=response.response.read(), format=rdflib_format)
@@ -113,7 +116,8 @@ def test_default_graph_is_the_union_unless_named(endpoint: str) -> None:
     one = httpx.get(endpoint, params={"query": POLICIES,
                                       "default-graph-uri": "https://w3id.org/policykg/id/test/graph-a"})
     assert len(union["results"]["bindings"]) == 2
-    assert [row["title"]["value"] for row in one.json()["results"]["bindings"]] == ["泉州市知识产权强市建设若干措施"]
+    titles = [row["title"]["value"] for row in one.json()["results"]["bindings"]]
+    assert titles == ["泉州市知识产权强市建设若干措施"]
 
 
 def test_results_are_capped_and_say_so(endpoint: str) -> None:
@@ -132,9 +136,9 @@ def test_results_are_capped_and_say_so(endpoint: str) -> None:
     ({"content": "DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, "read-only"),
     ({"params": {"query": "LOAD <http://example.org/data.ttl>"}}, "read-only"),
     ({"params": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}}, "SERVICE"),
-    ({"params": {"query": "SELECT * WHERE { OPTIONAL { SERVICE SILENT ?endpoint { ?s ?p ?o } } }"}}, "SERVICE"),
+    ({"params": {"query": "SELECT * { OPTIONAL { SERVICE SILENT ?endpoint { ?s ?p ?o } } }"}}, "SERVICE"),
     ({"params": {"query": "SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }"}}, "FROM"),
-    ({"params": {"query": "SELECT * FROM NAMED <http://example.org/x> WHERE { GRAPH ?g { ?s ?p ?o } }"}}, "FROM"),
+    ({"params": {"query": "SELECT * FROM NAMED <http://example.org/x> { GRAPH ?g { ?s ?p ?o } }"}}, "FROM"),
 ])
 def test_refusals(endpoint: str, request_kwargs: dict[str, object], fragment: str) -> None:
     method = "POST" if "data" in request_kwargs or "content" in request_kwargs else "GET"
@@ -218,7 +222,7 @@ def test_cors_is_open_for_read(endpoint: str) -> None:
     assert "x-result-truncated" in response.headers["access-control-expose-headers"].lower()
 
 
-@pytest.mark.skipif(not (PEER / "protocol_tests.py").exists(), reason="../shared/peer is not beside the project")
+@pytest.mark.skipif(not (PEER / "protocol_tests.py").exists(), reason="no ../shared/peer beside the project")
 def test_w3c_protocol_suite_query_side(endpoint: str) -> None:
     """Every query-side W3C SPARQL 1.1 Protocol test (and extra) passes, the dataset tests included."""
     run = subprocess.run([sys.executable, str(PEER / "protocol_tests.py"), "--endpoint", endpoint,
