@@ -221,7 +221,7 @@ def heading_of(first: str, following: str) -> str:
     clause = re.split(r"[。：:]", first, maxsplit=1)
     if len(clause) > 1:
         return clause[0].strip()
-    if len(first) > 60 and "。" in following[:120]:
+    if len(first) > _HEADING_MAX and "。" in following[:120]:
         return (first + following.split("。", 1)[0]).replace("\n", "").strip()
     return first.rstrip("；;，,").strip()
 

@@ -1,0 +1,111 @@
+"""extract.measures: leaves of task sections, never of principle or goal sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import IngestError
+from ingest.extract.measures import extract, section_kind
+from ingest.read import read_bytes, read_file
+from ingest.record import Measure, PolicyRecord
+from ingest.segment import segment
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def measures_of(text: str) -> tuple[Measure, ...]:
+    document = segment(read_bytes(text.encode("utf-8"), "snippet.txt"))
+    return extract(document, PolicyRecord(source="snippet.txt")).measures
+
+
+def corpus_measures(name_start: str) -> tuple[Measure, ...]:
+    source = read_file(next(CORPUS.glob(f"{name_start}_*.txt")))
+    return extract(segment(source), PolicyRecord(source=source.name)).measures
+
+
+@pytest.mark.parametrize(("heading", "kind"), [
+    ("主要任务", "task"), ("重点任务", "task"), ("保障措施", "task"), ("其他事项", "task"),
+    ("工作措施", "task"), ("附则", "task"), ("指导思想", "principle"), ("基本原则", "principle"),
+    ("总体要求", "principle"), ("目标任务", "goal"), ("主要目标", "goal"), ("2018-2021 年的具体目标", "goal"),
+    ("总则", "general"), ("加强目标管理考核", "task"), ("培育高品质知识产权文化,夯实事业发展新基础", "task"),
+    ("促进知识产权高质量创造", "task"),
+])
+def test_section_kind(heading: str, kind: str) -> None:
+    assert section_kind(heading) == kind
+
+
+PLAN = """某区知识产权工作方案
+一、指导思想
+以创新为引领。
+二、工作目标
+（一）总体目标
+明显提升。
+（二）具体目标
+1.专利数量增长。发明专利达到100件。
+2.商标数量增长。注册商标达到500件。
+三、主要任务
+（一）加强知识产权创造
+1.培育高价值专利。支持企业创新。
+责任单位：区科技局
+2.强化商标品牌。引导企业注册商标。
+四、保障措施
+（一）加强组织领导。充分发挥领导小组作用。
+（二）加大资金投入
+区财政每年安排专项经费。
+"""
+
+
+def test_leaves_of_task_sections_only() -> None:
+    measures = measures_of(PLAN)
+    assert [(m.path, m.title) for m in measures] == [
+        (("三", "（一）", "1"), "培育高价值专利"),
+        (("三", "（一）", "2"), "强化商标品牌"),
+        (("四", "（一）"), "加强组织领导"),
+        (("四", "（二）"), "加大资金投入"),
+    ]
+
+
+def test_measure_text_keeps_its_responsibility_line_and_span() -> None:
+    first = measures_of(PLAN)[0]
+    assert first.text.endswith("责任单位：区科技局")
+    source = read_bytes(PLAN.encode("utf-8"), "snippet.txt")
+    assert source.original[first.span[0]:first.span[1]] == first.text
+
+
+def test_web_copy_goal_part_is_not_measures() -> None:
+    measures = measures_of("某市工作方案\n主要目标\n(一)专利增长\n达到10件。\n(二)商标增长\n达到5件。\n"
+                           "重点任务\n(一)加强创造\n支持企业创新。\n(二)加强保护\n加大执法力度。\n")
+    assert [m.title for m in measures] == ["加强创造", "加强保护"]
+
+
+def test_no_task_section_is_an_error() -> None:
+    with pytest.raises(IngestError, match="task or measure") as error:
+        measures_of("某市工作方案\n一、指导思想\n创新引领。\n二、基本原则\n坚持质量。\n三、发展目标\n明显提升。\n")
+    assert error.value.stage == "measures"
+
+
+@pytest.mark.parametrize(("name", "count", "first_path", "last_path"), [
+    ("000", 21, ("三", "（一）", "1"), ("四", "（四）")),
+    ("001", 30, ("二", "（一）", "1"), ("四", "30")),
+    ("002", 22, ("(一)", "1"), ("(七)", "22")),
+    ("003", 23, ("二", "（一）", "1"), ("三", "（三）")),
+    ("004", 20, ("四", "（一）", "1"), ("五", "（四）")),
+])
+def test_corpus_measures(name: str, count: int, first_path: tuple[str, ...], last_path: tuple[str, ...]) -> None:
+    measures = corpus_measures(name)
+    assert len(measures) == count
+    assert measures[0].path == first_path and measures[-1].path == last_path
+    for measure in measures:
+        assert measure.title and "。" not in measure.title
+        assert measure.span[0] < measure.span[1]
+
+
+def test_corpus_titles_follow_the_gold_conventions() -> None:
+    titles = [m.title for m in corpus_measures("001")]
+    assert titles[19] == "提升知识产权“诉调对接”"
+    assert titles[28] == "本意见实施过程中若遇上级政策调整的，执行上级文件"
+    titles_000 = [m.title for m in corpus_measures("000")]
+    assert "实施商标品牌战略、鼓励版权登记" in titles_000 and "加强目标管理考核" in titles_000
+    assert not any("具体目标" in t or "指导思想" in t for t in titles_000)

@@ -1,0 +1,97 @@
+"""extract.metadata: title, 发文字号, issuer, date and jurisdiction of the front and back matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.divisions import names_in, resolve
+from ingest.extract.metadata import extract
+from ingest.read import read_bytes, read_file
+from ingest.record import PolicyRecord
+from ingest.segment import segment
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+BODY = "\n一、主要任务\n1.加强创造。支持企业。\n2.加强运用。支持转化。\n3.加强保护。加大执法。\n"
+
+
+def metadata_of(front: str, back: str = "") -> PolicyRecord:
+    source = read_bytes((front + BODY + back).encode("utf-8"), "snippet.txt")
+    return extract(segment(source), PolicyRecord(source="snippet.txt"))
+
+
+@pytest.mark.parametrize(("front", "title", "issuer"), [
+    ("某市人民政府办公室关于印发 某市知识产权 工作方案的通知\n各区：\n现印发给你们。\n某市工作方案\n",
+     "某市知识产权工作方案", "某市人民政府办公室"),
+    ("泰安市泰山区人民政府\n关于印发《泰山区专利资助办法（2022-2025年）》的\n通       知\n各街道：\n",
+     "泰山区专利资助办法（2022-2025年）", "泰安市泰山区人民政府"),
+    ("泉州市人民政府关于促进知识产权高质量发展的若干意见\n\n泉政文〔2021〕70号\n",
+     "泉州市人民政府关于促进知识产权高质量发展的若干意见", "泉州市人民政府"),
+    ("泰山区国家知识产权强县建设试点\n县（区）工作方案（2022-2025年）\n\n为落实纲要，制定本方案。\n",
+     "泰山区国家知识产权强县建设试点县（区）工作方案（2022-2025年）", None),
+])
+def test_title_and_issuer(front: str, title: str, issuer: str | None) -> None:
+    record = metadata_of(front)
+    assert record.title == title
+    assert record.issuer == issuer
+
+
+@pytest.mark.parametrize(("line", "number"), [
+    ("泉鲤政办〔2018〕45号", "泉鲤政办〔2018〕45号"),
+    ("汕府〔2016〕69 号", "汕府〔2016〕69号"),
+    (" 泰山政字[2022]6号", "泰山政字[2022]6号"),
+    ("发文字号：闽政〔2020〕第3号", "闽政〔2020〕第3号"),
+    ("根据闽知管〔2018〕9号文件精神，制定本方案。", None),
+])
+def test_doc_number(line: str, number: str | None) -> None:
+    assert metadata_of(f"某市工作方案\n{line}\n").doc_number == number
+
+
+@pytest.mark.parametrize(("front", "back", "date"), [
+    ("某市工作方案\n", "某市人民政府\n2021年12月23日\n（此件主动公开）\n", "2021-12-23"),
+    ("某市工作方案\n", "某市人民政府\n二〇二一年十二月三日\n", "2021-12-03"),
+    ("某市工作方案\n", "抄送：市委办。\n某市人民政府办公室\n2016 年 9 月 19 日印发\n", "2016-09-19"),
+    ("某市工作方案\n颁布时间:2022年9月\n", "", "2022-09"),
+    ("某市工作方案\n该方案由某市人民政府2022年9月发布。\n", "", "2022-09"),
+    ("某市工作方案\n", "", None),
+])
+def test_date_issued(front: str, back: str, date: str | None) -> None:
+    assert metadata_of(front, back).date_issued == date
+
+
+@pytest.mark.parametrize(("text", "context", "name", "level", "parent", "code"), [
+    ("泉州市鲤城区人民政府办公室", "", "鲤城区", "district", "泉州市", "350502"),
+    ("汕尾市人民政府", "", "汕尾市", "city", None, "441500"),
+    ("南京市鼓楼区人民政府", "福建省福州市", "鼓楼区", "district", "南京市", "320106"),
+    ("鼓楼区人民政府", "江苏省徐州市", "鼓楼区", "district", "徐州市", "320302"),
+    ("晋江市人民政府", "", "晋江市", "county", "泉州市", "350582"),
+    ("福建省知识产权局", "", "福建省", "province", None, "350000"),
+])
+def test_jurisdiction(text: str, context: str, name: str, level: str, parent: str | None, code: str) -> None:
+    found = resolve(names_in(text), context)
+    assert found is not None
+    assert (found.name, found.level, found.parent, found.code) == (name, level, parent, code)
+
+
+def test_generic_district_words_are_not_places() -> None:
+    assert names_in("加快主城区和郊区建设") == []
+
+
+@pytest.mark.parametrize(("name", "title", "number", "issuer", "date", "place", "level"), [
+    ("000", "鲤城区实施福建省知识产权强区工程工作方案", "泉鲤政办〔2018〕45号", "泉州市鲤城区人民政府办公室",
+     "2018-04-16", "鲤城区", "district"),
+    ("001", "泉州市人民政府关于促进知识产权高质量发展的若干意见", "泉政文〔2021〕70号", "泉州市人民政府",
+     "2021-12-23", "泉州市", "city"),
+    ("002", "福州市国家知识产权强市建设示范城市工作方案", None, "福州市人民政府", "2022-09", "福州市", "city"),
+    ("003", "汕尾市建设引领型知识产权强市实施方案", "汕府〔2016〕69号", "汕尾市人民政府", "2016-09-19",
+     "汕尾市", "city"),
+    ("004", "泰安市泰山区国家知识产权强县建设试点县（区）工作方案（2022-2025年）", "泰山政字〔2022〕6号",
+     "泰安市泰山区人民政府", "2022-12-04", "泰山区", "district"),
+])
+def test_corpus_metadata(name: str, title: str, number: str | None, issuer: str, date: str,
+                         place: str, level: str) -> None:
+    source = read_file(next(CORPUS.glob(f"{name}_*.txt")))
+    record = extract(segment(source), PolicyRecord(source=source.name))
+    assert (record.title, record.doc_number, record.issuer, record.date_issued) == (title, number, issuer, date)
+    assert (record.jurisdiction.name, record.jurisdiction.level) == (place, level)
