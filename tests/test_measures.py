@@ -93,7 +93,8 @@ def test_no_task_section_is_an_error() -> None:
     ("003", 23, ("二", "（一）", "1"), ("三", "（三）")),
     ("004", 20, ("四", "（一）", "1"), ("五", "（四）")),
 ])
-def test_corpus_measures(name: str, count: int, first_path: tuple[str, ...], last_path: tuple[str, ...]) -> None:
+def test_corpus_measures(name: str, count: int, first_path: tuple[str, ...],
+                         last_path: tuple[str, ...]) -> None:
     measures = corpus_measures(name)
     assert len(measures) == count
     assert measures[0].path == first_path and measures[-1].path == last_path

@@ -34,7 +34,8 @@ def test_cn_number(numeral: str, value: int) -> None:
     ("主要目标：到2025年，专利拥有量达到10件。", "", "主要目标"),
     ("加强组织领导，建立长效工作机制。进一步加强领导。", "", "加强组织领导，建立长效工作机制"),
     ("探索建立以知识产权为重要内容的创新驱动发展评价制度，推动将知识产权指标纳入国民经济和社会发展规划的考核",
-     "体系。加大比重。", "探索建立以知识产权为重要内容的创新驱动发展评价制度，推动将知识产权指标纳入国民经济和社会发展规划的考核体系"),
+     "体系。加大比重。",
+     "探索建立以知识产权为重要内容的创新驱动发展评价制度，推动将知识产权指标纳入国民经济和社会发展规划的考核体系"),
 ])
 def test_heading_of(first: str, following: str, heading: str) -> None:
     assert heading_of(first, following) == heading
@@ -69,7 +70,8 @@ PLAN = """某市知识产权工作方案
 def test_numbered_hierarchy_front_and_back() -> None:
     document = doc(PLAN)
     paths = [s.path for s in document.walk()]
-    assert paths == [("一",), ("二",), ("二", "（一）"), ("二", "（一）", "1"), ("二", "（一）", "2"), ("二", "（二）")]
+    assert paths == [("一",), ("二",), ("二", "（一）"), ("二", "（一）", "1"), ("二", "（一）", "2"),
+                     ("二", "（二）")]
     headings = [s.heading for s in document.walk()]
     assert headings[3] == "培育高价值专利"
     assert headings[5] == "加强组织领导"
@@ -109,21 +111,23 @@ WEB_COPY = """某市知识产权强市建设方案
 def test_web_copy_free_standing_numbers_and_part_heading() -> None:
     document = doc(WEB_COPY)
     items = [(s.path, s.heading) for s in document.walk() if not s.children]
-    assert items == [(("(一)", "1"), "强化创新导向"), (("(一)", "2"), "打造创新引擎"), (("(二)", "3"), "加强行政保护")]
+    assert items == [(("(一)", "1"), "强化创新导向"), (("(一)", "2"), "打造创新引擎"),
+                     (("(二)", "3"), "加强行政保护")]
     assert {s.part for s in document.sections} == {"重点任务"}
     assert document.back.startswith("本方案自印发之日起施行")
 
 
 def test_articles_and_chapters() -> None:
-    document = doc("某区专利资助办法\n第一章 总则\n第一条 为鼓励创新，制定本办法。\n"
-                   "第二章 资助标准\n第二条 对授权发明专利，每件资助5000元。\n第三条 本办法由区知识产权局负责解释。\n")
+    document = doc("某区专利资助办法\n第一章 总则\n第一条 为鼓励创新，制定本办法。\n第二章 资助标准\n"
+                   "第二条 对授权发明专利，每件资助5000元。\n第三条 本办法由区知识产权局负责解释。\n")
     assert [s.path for s in document.walk()] == [
         ("第一章",), ("第一章", "第一条"), ("第二章",), ("第二章", "第二条"), ("第二章", "第三条")]
     assert document.sections[1].heading == "资助标准"
 
 
 def test_number_out_of_sequence_stays_text() -> None:
-    document = doc("某市实施意见\n一、主要任务\n1.加强创造。内容。\n2.加强运用。内容\n5.3亿元的项目\n要落实。\n3.加强保护。内容。\n")
+    document = doc("某市实施意见\n一、主要任务\n1.加强创造。内容。\n2.加强运用。内容\n5.3亿元的项目\n"
+                   "要落实。\n3.加强保护。内容。\n")
     assert [s.path[-1] for s in document.walk()] == ["一", "1", "2", "3"]
 
 
