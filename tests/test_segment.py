@@ -126,7 +126,7 @@ def test_articles_and_chapters() -> None:
 
 
 def test_number_out_of_sequence_stays_text() -> None:
-    document = doc("某市实施意见\n一、主要任务\n1.加强创造。内容。\n2.加强运用。内容\n5.3亿元的项目\n"
+    document = doc("某市实施意见\n一、主要任务\n1.加强创造。内容。\n2.加强运用。内容\n8、项目\n"
                    "要落实。\n3.加强保护。内容。\n")
     assert [s.path[-1] for s in document.walk()] == ["一", "1", "2", "3"]
 
