@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from service.errors import NotAcceptable
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XML_WHITESPACE = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}  # kept as characters, not trimmed by parsers
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -61,7 +62,7 @@ def negotiate(accept: str | None, formats: Sequence[Format]) -> Format:
     chosen = None
     for rank, candidate in enumerate(formats):
         for media_type in candidate.media_types:
-            match = _quality(media_type, ranges)
+            match = _quality(media_type, ranges, wildcards=media_type == candidate.media_type)
             if match is None or match[0] <= 0:
                 continue
             key = (match[0], -match[1], -rank)
@@ -90,10 +91,13 @@ def _media_ranges(accept: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def _quality(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, int] | None:
-    """The q-value of the most specific range matching `media_type`, and that range's position."""
+def _quality(media_type: str, ranges: list[tuple[str, float]], wildcards: bool) -> tuple[float, int] | None:
+    """The q-value of the most specific range matching `media_type`, and that range's position.
+
+    Aliases match only when named, so that `text/*` means CSV, not JSON as `text/javascript`.
+    """
     major = media_type.split("/")[0]
-    for pattern in (media_type, f"{major}/*", "*/*"):
+    for pattern in (media_type, f"{major}/*", "*/*") if wildcards else (media_type,):
         for position, (media_range, quality) in enumerate(ranges):
             if media_range == pattern:
                 return quality, position
@@ -169,14 +173,18 @@ def _xml_term(term: object) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, ox.Triple):
         return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
                 f"</predicate><object>{_xml_term(term.object)}</object></triple>")
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _xml_text(value: str) -> str:
+    return escape(value, XML_WHITESPACE)
 
 
 def _xml_solutions(variables: Sequence[str], rows: Iterable[Row]) -> str:
