@@ -14,12 +14,12 @@ from rdflib import Graph, URIRef
 from ingest.errors import IngestError
 from ingest.graph import policy_graph
 from ingest.pipeline import extract_record
-from ingest.read import read_file
+from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
 from ingest.store import DocumentEntry, Store
 from ingest.validate import ValidationReport, validate
 
-__all__ = ["DocumentGraph", "build", "ingest_file"]
+__all__ = ["DocumentGraph", "build", "document_graph", "ingest_file", "store_document"]
 
 
 @dataclass(frozen=True)
@@ -32,21 +32,28 @@ class DocumentGraph:
 
 def build(path: Path) -> DocumentGraph:
     """extract → graph → validate; the report says whether the graph may be stored."""
-    record = extract_record(path)
+    return document_graph(extract_record(path), read_file(path))
+
+
+def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentGraph:
+    """graph → validate for a record already extracted."""
     try:
-        graph = policy_graph(record, read_file(path))
+        graph = policy_graph(record, source)
     except ValueError as error:
-        raise IngestError(path.name, "graph", str(error)) from error
+        raise IngestError(record.source, "graph", str(error)) from error
     assert isinstance(graph.identifier, URIRef)
     return DocumentGraph(record, graph.identifier, graph, validate(graph))
 
 
-def ingest_file(store: Store, path: Path) -> DocumentEntry:
-    """Store the document's graph in place of its earlier one, only when it conforms."""
-    built = build(path)
+def store_document(store: Store, built: DocumentGraph) -> DocumentEntry:
+    """Put the graph in place of the document's earlier one, only when it conforms."""
     if not built.report.conforms:
-        raise IngestError(path.name, "validate", built.report.summary())
+        raise IngestError(built.record.source, "validate", built.report.summary())
     try:
         return store.replace(built.graph_iri, built.graph, built.record.source)
     except OSError as error:
-        raise IngestError(path.name, "store", str(error)) from error
+        raise IngestError(built.record.source, "store", str(error)) from error
+
+
+def ingest_file(store: Store, path: Path) -> DocumentEntry:
+    return store_document(store, build(path))

@@ -1,0 +1,36 @@
+"""Session fixtures over the real parts: the corpus, its document graphs, an ingested store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.build import DocumentGraph, build, ingest_file
+from ingest.store.embedded import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def corpus_graphs(corpus_files: list[Path]) -> dict[str, DocumentGraph]:
+    """Every corpus document through extract → graph → validate, by file name."""
+    return {path.name: build(path) for path in corpus_files}
+
+
+@pytest.fixture(scope="session")
+def ingested_store(tmp_path_factory: pytest.TempPathFactory,
+                   corpus_files: list[Path]) -> Iterator[EmbeddedStore]:
+    """An on-disk embedded store holding the whole corpus; read it, do not change it."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("store") / "oxigraph")
+    for path in corpus_files:
+        ingest_file(store, path)
+    yield store
+    store.close()

@@ -1,0 +1,148 @@
+"""store: atomic replace, catalogue, citation links, load and query on the embedded Oxigraph store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from ingest.build import DocumentGraph, document_graph, store_document
+from ingest.errors import IngestError
+from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord
+from ingest.store import Solutions
+from ingest.store.embedded import EmbeddedStore
+from ingest.vocab import CATALOG_GRAPH, ELI, LINKS_GRAPH
+
+PLACE = Jurisdiction(name="某市", level="city", province="某省")
+MEASURE = Measure(path=("一",), title="加强创造", text="加强创造。", span=(0, 5))
+CITING = PolicyRecord(source="a.txt", title="某市知识产权工作方案", doc_number="某政〔2022〕1号",
+                      jurisdiction=PLACE, measures=(MEASURE,), cites=("某政办[2020]7号",),
+                      repeals=("某市专利资助办法",))
+CITED = PolicyRecord(source="b.txt", title="某市专利资助办法", doc_number="某政办〔2020〕7号",
+                     jurisdiction=PLACE, measures=(MEASURE,))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EmbeddedStore:
+    return EmbeddedStore(tmp_path / "store")
+
+
+def put(store: EmbeddedStore, record: PolicyRecord) -> DocumentGraph:
+    built = document_graph(record, None)
+    store_document(store, built)
+    return built
+
+
+def count(store: EmbeddedStore, graph: str = "?g") -> int:
+    """Triples in one named graph (an IRI) or in all of them."""
+    name = graph if graph == "?g" else f"<{graph}>"
+    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+    assert isinstance(result, Solutions)
+    return int(str(result.rows[0]["n"]))
+
+
+def links(store: EmbeddedStore) -> set[tuple[str, str, str]]:
+    result = store.query(f"SELECT ?a ?r ?b WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?a ?r ?b }} }}")
+    assert isinstance(result, Solutions)
+    return {(str(r["a"]), str(r["r"]), str(r["b"])) for r in result.rows}
+
+
+def test_corpus_catalogue(ingested_store: EmbeddedStore, corpus_graphs: dict[str, DocumentGraph]) -> None:
+    entries = ingested_store.documents()
+    assert [e.source for e in entries] == sorted(corpus_graphs)
+    for entry in entries:
+        built = corpus_graphs[entry.source]
+        assert entry.triples == len(built.graph)
+        assert entry.graph == str(built.graph_iri)
+        assert count(ingested_store, entry.graph) == entry.triples
+
+
+def test_query_forms(ingested_store: EmbeddedStore) -> None:
+    assert ingested_store.query("ASK { ?p a <https://w3id.org/policykg/def#Policy> }") is True
+    graph = ingested_store.query("CONSTRUCT { ?p ?x ?t } WHERE { ?p ?x ?t ; a <https://w3id.org/policykg/def#Policy> "
+                                 "FILTER(?x = <http://data.europa.eu/eli/ontology#title>) }")
+    assert isinstance(graph, Graph) and len(graph) == 5
+    bound = ingested_store.query("SELECT ?p ?n WHERE { ?p <http://data.europa.eu/eli/ontology#id_local> ?n }",
+                                 {"n": Literal("泉政文〔2021〕70号")})
+    assert isinstance(bound, Solutions) and len(bound.rows) == 1
+
+
+def test_ingest_twice_same_count(store: EmbeddedStore) -> None:
+    put(store, CITING)
+    put(store, CITED)
+    before = count(store)
+    put(store, CITING)
+    put(store, CITED)
+    assert count(store) == before
+    assert len(store.documents()) == 2
+
+
+def test_reingest_replaces(store: EmbeddedStore) -> None:
+    put(store, CITING)
+    changed = replace(CITING, measures=(replace(MEASURE, title="强化保护"),))
+    put(store, changed)
+    titles = store.query("SELECT ?t WHERE { ?m <http://purl.org/dc/terms/title> ?t }")
+    assert isinstance(titles, Solutions)
+    assert [str(r["t"]) for r in titles.rows] == ["强化保护"]
+
+
+def test_same_source_with_new_iri_replaces_old_graph(store: EmbeddedStore) -> None:
+    first = put(store, CITING)
+    second = put(store, replace(CITING, doc_number=None))
+    assert first.graph_iri != second.graph_iri
+    assert [e.graph for e in store.documents()] == [str(second.graph_iri)]
+    assert count(store, str(first.graph_iri)) == 0
+
+
+def test_invalid_document_leaves_store_unchanged(store: EmbeddedStore) -> None:
+    put(store, CITING)
+    before, entries = count(store), store.documents()
+    bad = replace(CITING, measures=(replace(MEASURE, incentives=(Incentive("subsidy", rate=1.5),)),))
+    with pytest.raises(IngestError, match="a.txt: validate: 1 SHACL violation"):
+        put(store, bad)
+    assert count(store) == before and store.documents() == entries
+
+
+@pytest.mark.parametrize("order", [(CITING, CITED), (CITED, CITING)])
+def test_citation_links_both_ways(store: EmbeddedStore, order: tuple[PolicyRecord, PolicyRecord]) -> None:
+    built = {r.source: put(store, r) for r in order}
+    citing = str(built["a.txt"].graph_iri).removesuffix("/graph")
+    cited = str(built["b.txt"].graph_iri).removesuffix("/graph")
+    assert links(store) == {(citing, str(ELI.cites), cited), (citing, str(ELI.repeals), cited)}
+    assert store.remove("b.txt") == 1
+    assert links(store) == set()
+
+
+@pytest.mark.parametrize("how", ["source", "graph", "policy"])
+def test_remove(store: EmbeddedStore, how: str) -> None:
+    built = put(store, CITING)
+    put(store, CITED)
+    name = {"source": "a.txt", "graph": str(built.graph_iri),
+            "policy": str(built.graph_iri).removesuffix("/graph")}[how]
+    assert store.remove(name) == 1
+    assert [e.source for e in store.documents()] == ["b.txt"]
+    assert count(store, str(built.graph_iri)) == 0
+    assert store.remove(name) == 0
+
+
+def test_load_replaces_a_named_graph(store: EmbeddedStore, tmp_path: Path) -> None:
+    vocabulary = tmp_path / "mine.ttl"
+    vocabulary.write_text('<urn:x:a> <urn:x:label> "甲", "乙" .\n', encoding="utf-8")
+    graph = URIRef("urn:x:graph")
+    assert store.load(vocabulary, graph) == 2
+    vocabulary.write_text('<urn:x:a> <urn:x:label> "丙" .\n', encoding="utf-8")
+    assert store.load(vocabulary, graph) == 1
+    assert count(store, "urn:x:graph") == 1
+    with pytest.raises(ValueError):
+        store.load(vocabulary, CATALOG_GRAPH)
+
+
+def test_store_persists(tmp_path: Path) -> None:
+    first = EmbeddedStore(tmp_path / "s")
+    put(first, CITED)
+    first.close()
+    again = EmbeddedStore(tmp_path / "s")
+    assert [e.source for e in again.documents()] == ["b.txt"]
+    again.close()
