@@ -61,7 +61,8 @@ def test_corpus_catalogue(ingested_store: EmbeddedStore, corpus_graphs: dict[str
 
 def test_query_forms(ingested_store: EmbeddedStore) -> None:
     assert ingested_store.query("ASK { ?p a <https://w3id.org/policykg/def#Policy> }") is True
-    graph = ingested_store.query("CONSTRUCT { ?p ?x ?t } WHERE { ?p ?x ?t ; a <https://w3id.org/policykg/def#Policy> "
+    graph = ingested_store.query("CONSTRUCT { ?p ?x ?t } WHERE { ?p ?x ?t ; "
+                                 "a <https://w3id.org/policykg/def#Policy> "
                                  "FILTER(?x = <http://data.europa.eu/eli/ontology#title>) }")
     assert isinstance(graph, Graph) and len(graph) == 5
     bound = ingested_store.query("SELECT ?p ?n WHERE { ?p <http://data.europa.eu/eli/ontology#id_local> ?n }",
@@ -100,7 +101,7 @@ def test_invalid_document_leaves_store_unchanged(store: EmbeddedStore) -> None:
     put(store, CITING)
     before, entries = count(store), store.documents()
     bad = replace(CITING, measures=(replace(MEASURE, incentives=(Incentive("subsidy", rate=1.5),)),))
-    with pytest.raises(IngestError, match="a.txt: validate: 1 SHACL violation"):
+    with pytest.raises(IngestError, match=r"a\.txt: validate: 1 SHACL violation"):
         put(store, bad)
     assert count(store) == before and store.documents() == entries
 
