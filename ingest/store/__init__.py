@@ -63,7 +63,10 @@ class Store(Protocol):
         ...
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs, `bindings` substituted as RDF terms."""
+        """Run a SPARQL query over the union of all graphs, `bindings` substituted as RDF terms.
+
+        A bound variable must appear in the SELECT projection (SEP-0007, as Oxigraph applies it).
+        """
         ...
 
     def close(self) -> None:
