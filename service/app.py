@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException
 
-from service.deps import ServiceSettings
+from service.config import Settings
 from service.errors import ServiceError, handle_error
 from service.routes import dump, health, ontology, sparql
 from service.sparql.runner import QueryRunner
@@ -25,7 +25,7 @@ document graphs. Every error has the body `{"error": {"status": …, "message": 
 """
 
 
-def create_app(settings: ServiceSettings) -> FastAPI:
+def create_app(settings: Settings) -> FastAPI:
     """The service over the store that `settings` names; query workers live as long as the app."""
 
     @asynccontextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -157,6 +158,29 @@ def remove(
         typer.echo(f"error: {document}: remove: no such document in the store", err=True)
         raise typer.Exit(1)
     typer.echo(f"removed {removed} graph(s) for {document}", err=True)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    query_timeout: Annotated[float | None, typer.Option(
+        help="Seconds per /sparql query (env POLICYKG_QUERY_TIMEOUT, default 10).")] = None,
+    result_limit: Annotated[int | None, typer.Option(
+        help="Most rows or triples per answer (env POLICYKG_RESULT_LIMIT, default 10000).")] = None,
+    query_workers: Annotated[int | None, typer.Option(
+        help="Query worker processes (env POLICYKG_QUERY_WORKERS, default 4).")] = None,
+) -> None:
+    """Serve the HTTP API (/sparql, /health, /dump, /ontology, /docs) over the store."""
+    import uvicorn
+
+    from service.app import create_app
+
+    limits = {"query_timeout": query_timeout, "result_limit": result_limit, "query_workers": query_workers}
+    chosen = {name: value for name, value in limits.items() if value is not None}
+    settings = dataclasses.replace(ctx.obj, **chosen)
+    uvicorn.run(create_app(settings), host=host, port=port)
 
 
 def main() -> None:

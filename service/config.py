@@ -19,6 +19,12 @@ DEFAULT_STORE = Path(".policykg/store")
 class Settings:
     store_path: Path = DEFAULT_STORE
     """Directory of the embedded Oxigraph store. Env: POLICYKG_STORE. Default: .policykg/store."""
+    query_timeout: float = 10.0
+    """Seconds a /sparql query may run before it is stopped. Env: POLICYKG_QUERY_TIMEOUT. Default: 10."""
+    result_limit: int = 10000
+    """Most rows or triples in a /sparql answer; more are cut and flagged. Env: POLICYKG_RESULT_LIMIT."""
+    query_workers: int = 4
+    """Query worker processes, the most queries run at once. Env: POLICYKG_QUERY_WORKERS. Default: 4."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -27,5 +33,8 @@ class Settings:
         values: dict[str, object] = {}
         if env.get("POLICYKG_STORE"):
             values["store_path"] = Path(env["POLICYKG_STORE"])
+        for name, kind in (("query_timeout", float), ("result_limit", int), ("query_workers", int)):
+            if env.get(f"POLICYKG_{name.upper()}"):
+                values[name] = kind(env[f"POLICYKG_{name.upper()}"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated
 
 from fastapi import Depends, Request
 
+from service.config import Settings
 from service.sparql.runner import QueryRunner
 
 
-class ServiceSettings(Protocol):
-    """The settings the HTTP service reads (the Settings of service/config.py provides them)."""
-
-    store_path: Path
-    query_timeout: float
-    result_limit: int
-    query_workers: int
-
-
-def get_settings(request: Request) -> ServiceSettings:
-    settings: ServiceSettings = request.app.state.settings
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
     return settings
 
 
@@ -29,5 +20,5 @@ def get_runner(request: Request) -> QueryRunner:
     return runner
 
 
-SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]

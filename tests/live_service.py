@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import SimpleNamespace
 
 import httpx
 import pyoxigraph as ox
@@ -61,7 +60,3 @@ def serve(app: FastAPI) -> Iterator[str]:
         thread.join(timeout=30)
         sock.close()
 
-
-def service_settings(store_path: Path, **limits: float) -> SimpleNamespace:
-    """Settings for a test server (stand-in until service.config.Settings carries the query limits)."""
-    return SimpleNamespace(store_path=store_path, **limits)

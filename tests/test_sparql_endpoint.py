@@ -17,11 +17,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from live_service import PEER, sample_store, serve, service_settings
+from live_service import PEER, sample_store, serve
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from service.app import create_app
+from service.config import Settings
 
 TIME_LIMIT = 2.0
 RESULT_LIMIT = 4
@@ -41,8 +42,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(store_path: Path) -> Iterator[str]:
-    settings = service_settings(store_path, query_timeout=TIME_LIMIT, result_limit=RESULT_LIMIT,
-                                query_workers=2)
+    settings = Settings(store_path, query_timeout=TIME_LIMIT, result_limit=RESULT_LIMIT, query_workers=2)
     with serve(create_app(settings)) as base:
         yield f"{base}/sparql"
 

@@ -6,6 +6,7 @@ import json
 
 from fastapi import APIRouter
 
+from ingest.vocab import CATALOG_GRAPH, PKG
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE
 from service.sparql.formats import JSON
@@ -15,8 +16,7 @@ router = APIRouter(tags=["service"])
 
 COUNTS = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "documents": "SELECT (COUNT(DISTINCT ?g) AS ?n) "
-                 "WHERE { GRAPH ?g { ?policy a <https://w3id.org/policykg/def#Policy> } }",
+    "documents": f"SELECT (COUNT(?g) AS ?n) {{ GRAPH <{CATALOG_GRAPH}> {{ ?g a <{PKG.DocumentGraph}> }} }}",
 }
 
 
@@ -25,7 +25,7 @@ COUNTS = {
         "status": "ok", "store": {"path": ".policykg/store", "triples": 8211, "documents": 5}}}}},
     503: ERROR_RESPONSE})
 async def health(runner: RunnerDep, settings: SettingsDep) -> dict[str, object]:
-    """The store answers a query through the worker pool: its triple count (named graphs) and policy count."""
+    """The store answers through the worker pool: its quads in named graphs, its catalogued documents."""
     counts = {}
     for name, query in COUNTS.items():
         result = await runner.run(QueryJob(query=query, fmt=JSON, result_limit=1))

@@ -1,0 +1,102 @@
+"""The service over the ingested corpus on a live uvicorn server: health, dump, ontology, errors, docs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from live_service import serve
+
+from ingest.build import ingest_file
+from ingest.store.embedded import EmbeddedStore
+from service.app import create_app
+from service.config import Settings
+
+PKG = rdflib.Namespace("https://w3id.org/policykg/def#")
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Path:
+    """The corpus ingested into an on-disk store, closed again so that only the server reads it."""
+    path = tmp_path_factory.mktemp("app") / "store"
+    store = EmbeddedStore(path)
+    for file in corpus_files:
+        ingest_file(store, file)
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def base(corpus_store: Path) -> Iterator[str]:
+    settings = Settings(corpus_store, query_timeout=10, result_limit=1000, query_workers=2)
+    with serve(create_app(settings)) as url:
+        yield url
+
+
+def test_health_counts_the_corpus(base: str, corpus_files: list[Path]) -> None:
+    body = httpx.get(f"{base}/health").json()
+    assert body["status"] == "ok"
+    assert body["store"]["documents"] == len(corpus_files)
+    assert body["store"]["triples"] > 100 * len(corpus_files)
+
+
+def test_health_is_503_without_a_store(tmp_path: Path) -> None:
+    with serve(create_app(Settings(tmp_path / "missing", query_workers=1))) as url:
+        response = httpx.get(f"{url}/health")
+    assert response.status_code == 503
+    assert "store" in response.json()["error"]["message"]
+
+
+def test_dump_streams_every_quad(base: str) -> None:
+    with httpx.stream("GET", f"{base}/dump") as response:
+        assert response.headers["content-type"].startswith("application/n-quads")
+        body = b"".join(response.iter_bytes())
+    quads = list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+    assert len(quads) >= httpx.get(f"{base}/health").json()["store"]["triples"]
+    assert len({quad.graph_name for quad in quads}) > 5
+
+
+def test_sparql_over_the_corpus(base: str, corpus_files: list[Path]) -> None:
+    query = (f"SELECT ?policy (COUNT(?measure) AS ?measures) WHERE {{ ?policy a <{PKG.Policy}> ; "
+             f"<{PKG.hasMeasure}> ?measure }} GROUP BY ?policy")
+    rows = httpx.get(f"{base}/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert len(rows) == len(corpus_files)
+    assert all(int(row["measures"]["value"]) > 0 for row in rows)
+
+
+@pytest.mark.parametrize(("accept", "rdflib_format"), [
+    (None, "turtle"), ("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+])
+def test_ontology_is_served_merged(base: str, accept: str | None, rdflib_format: str) -> None:
+    response = httpx.get(f"{base}/ontology", headers={"Accept": accept} if accept else {})
+    graph = rdflib.Graph().parse(data=response.text, format=rdflib_format)
+    assert (PKG.Policy, rdflib.RDF.type, rdflib.OWL.Class) in graph
+    assert any(graph.subjects(rdflib.RDF.type, rdflib.SKOS.ConceptScheme))
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs", "status"), [
+    ("GET", "/no-such-page", {}, 404),
+    ("PUT", "/sparql?query=ASK%20%7B%7D", {}, 405),
+    ("GET", "/ontology", {"headers": {"Accept": "image/png"}}, 406),
+    ("GET", "/sparql?query=ASK%20%7B", {}, 400),
+    ("POST", "/sparql", {"content": "ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
+])
+def test_one_error_shape(base: str, method: str, path: str, kwargs: dict[str, object], status: int) -> None:
+    response = httpx.request(method, f"{base}{path}", **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == status
+    assert set(response.json()) == {"error"}
+    assert response.json()["error"]["status"] == status and response.json()["error"]["message"]
+
+
+def test_openapi_documents_every_endpoint_with_an_example(base: str) -> None:
+    paths = httpx.get(f"{base}/openapi.json").json()["paths"]
+    for path in ("/sparql", "/health", "/dump", "/ontology"):
+        for operation in paths[path].values():
+            contents = operation["responses"]["200"]["content"].values()
+            assert any("example" in content for content in contents), path
+    assert paths["/sparql"]["get"]["parameters"][0]["example"].startswith("PREFIX")
+    assert "application/sparql-query" in paths["/sparql"]["post"]["requestBody"]["content"]
