@@ -7,7 +7,9 @@ IngestError naming the file and the stage, so the CLI can print one clear line.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.errors import IngestError
 from ingest.extract import citations, incentives, measures, metadata, targets, topics, units
@@ -15,6 +17,7 @@ from ingest.read import read_file
 from ingest.record import PolicyRecord
 from ingest.segment import Document, segment
 
+T = TypeVar("T")
 Stage = Callable[[Document, PolicyRecord], PolicyRecord]
 
 EXTRACT_STAGES: tuple[tuple[str, Stage], ...] = (
@@ -31,18 +34,19 @@ EXTRACT_STAGES: tuple[tuple[str, Stage], ...] = (
 def extract_record(path: Path) -> PolicyRecord:
     """The record of one corpus file, or IngestError saying which stage failed and why."""
     name = path.name
-    stage = "read"
+    source = read_file(path)
+    document = _run(name, "segment", lambda: segment(source))
+    record = PolicyRecord(source=name)
+    for stage, extract in EXTRACT_STAGES:
+        record = _run(name, stage, partial(extract, document, record))
+    return record
+
+
+def _run(name: str, stage: str, step: Callable[[], T]) -> T:
+    """Run one stage; an unexpected ValueError becomes an IngestError naming file and stage."""
     try:
-        source = read_file(path)
-        stage = "segment"
-        document = segment(source)
-        record = PolicyRecord(source=name)
-        for stage, run in EXTRACT_STAGES:
-            record = run(document, record)
+        return step()
     except IngestError:
         raise
-    except OSError as error:
-        raise IngestError(name, stage, error.strerror or str(error)) from error
-    except (ValueError, UnicodeError) as error:
+    except ValueError as error:
         raise IngestError(name, stage, str(error)) from error
-    return record
