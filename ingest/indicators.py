@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
-from pathlib import Path
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import SKOS
+from rdflib import Namespace
 
-import ontology
+from ingest import schemes
 
 INDICATOR = Namespace("https://w3id.org/policykg/def/indicator/")
 
@@ -24,26 +22,14 @@ def _normal(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _scheme_file() -> Path:
-    """ontology/ is a namespace package; importlib.resources cannot read it under an
-    editable install (Python 3.11), so look through its search path instead."""
-    for entry in ontology.__path__:
-        path = Path(entry) / "indicators.ttl"
-        if path.is_file():
-            return path
-    raise FileNotFoundError("ontology/indicators.ttl")
 
 
 @cache
 def labels() -> tuple[tuple[str, str], ...]:
     """(normalised Chinese label, concept local name), longest label first."""
-    graph = Graph()
-    graph.parse(_scheme_file(), format="turtle")
     found: dict[str, str] = {}
-    for predicate in (SKOS.prefLabel, SKOS.altLabel):
-        for concept, _, label in graph.triples((None, predicate, None)):
-            if getattr(label, "language", None) == "zh" and str(concept).startswith(str(INDICATOR)):
-                found.setdefault(_normal(str(label)), str(concept)[len(str(INDICATOR)) :])
+    for label, name in schemes.concept_labels("indicators.ttl", str(INDICATOR)):
+        found.setdefault(_normal(label), name)
     return tuple(sorted(found.items(), key=lambda pair: (-len(pair[0]), pair[0])))
 
 

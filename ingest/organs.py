@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import SKOS
+from rdflib import Namespace
 
-import ontology
+from ingest import schemes
 from ingest.record import Jurisdiction
 
 ORGAN_TYPE = Namespace("https://w3id.org/policykg/def/organ-type/")
@@ -45,25 +44,14 @@ def normal(text: str) -> str:
     return "".join(text.split())
 
 
-def _scheme_file() -> Path:
-    """ontology/ is a namespace package (see ingest/indicators.py): search its path."""
-    for entry in ontology.__path__:
-        path = Path(entry) / "organ-types.ttl"
-        if path.is_file():
-            return path
-    raise FileNotFoundError("ontology/organ-types.ttl")
 
 
 @cache
 def labels() -> tuple[tuple[str, str], ...]:
     """(Chinese label, organ-type local name), longest label first."""
-    graph = Graph()
-    graph.parse(_scheme_file(), format="turtle")
     found: dict[str, str] = {}
-    for predicate in (SKOS.prefLabel, SKOS.altLabel):
-        for concept, _, label in graph.triples((None, predicate, None)):
-            if getattr(label, "language", None) == "zh" and str(concept).startswith(str(ORGAN_TYPE)):
-                found.setdefault(normal(str(label)), str(concept)[len(str(ORGAN_TYPE)) :])
+    for label, name in schemes.concept_labels("organ-types.ttl", str(ORGAN_TYPE)):
+        found.setdefault(normal(label), name)
     return tuple(sorted(found.items(), key=lambda pair: (-len(pair[0]), pair[0])))
 
 

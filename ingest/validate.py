@@ -8,18 +8,16 @@ the CLI prints and the ingest loop uses to refuse a document.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-import shapes
+from ingest.schemes import shapes_graph
 from ingest.vocab import PREFIXES
 
-__all__ = ["ValidationReport", "Violation", "shapes_graph", "validate"]
+__all__ = ["ValidationReport", "Violation", "validate"]
 
 
 @dataclass(frozen=True)
@@ -58,18 +56,6 @@ class ValidationReport:
         return f"{len(self.violations)} SHACL violation(s); first: {first}" if first else "does not conform"
 
 
-@cache
-def shapes_graph() -> Graph:
-    """All shapes of the `shapes` package, parsed once on first use.
-
-    Read from the package's directories rather than importlib.resources.files, which fails
-    on the editable install's namespace path hook.
-    """
-    graph = Graph()
-    folders = {Path(entry).resolve() for entry in shapes.__path__ if Path(entry).is_dir()}
-    for path in sorted(p for folder in folders for p in folder.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
 
 
 def validate(graph: Graph) -> ValidationReport:

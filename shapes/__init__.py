@@ -1,1 +1,1 @@
-"""SHACL shapes, one file per class; loaded by ingest.validate with importlib.resources."""
+"""SHACL shapes, one file per class; a package so importlib.resources finds them."""

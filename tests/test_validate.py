@@ -12,7 +12,8 @@ from rdflib.namespace import SH
 from ingest.build import DocumentGraph
 from ingest.graph import policy_graph
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord, Target
-from ingest.validate import shapes_graph, validate
+from ingest.schemes import shapes_graph
+from ingest.validate import validate
 from ingest.vocab import PKG
 
 MEASURE = Measure(path=("一",), title="加强创造", text="加强创造，每件奖励1万元。", span=(0, 12))

@@ -13,13 +13,12 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from rdflib import Graph, Namespace
+from rdflib import Namespace
 from rdflib.namespace import RDF, SKOS
 
-import ontology
 from ingest.record import Measure, PolicyRecord
+from ingest.schemes import scheme
 from ingest.segment import Document
 from ingest.vocab import INSTRUMENT, PKG, STAGE, TOPIC
 
@@ -132,8 +131,7 @@ def _load(file_name: str, namespace: Namespace, limit: int) -> Scheme:
 
     Longer terms come first in the alternation, so 质押融资 is one mention, not two.
     """
-    graph = Graph()
-    graph.parse(_scheme_file(file_name), format="turtle")
+    graph = scheme(file_name)
     concepts = []
     for iri in sorted(graph.subjects(RDF.type, SKOS.Concept), key=str):
         if not str(iri).startswith(str(namespace)):
@@ -154,10 +152,3 @@ def _alternation(terms: set[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t))))
 
 
-def _scheme_file(file_name: str) -> Path:
-    """ontology/ is a namespace package (see ingest/indicators.py); look along its path."""
-    for entry in ontology.__path__:
-        path = Path(entry) / file_name
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"ontology/{file_name}")

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-import ontology as ontology_package
+from ingest.schemes import ontology_files
 from service.errors import ERROR_RESPONSE
 from service.sparql.formats import GRAPH_FORMATS, negotiate, write_triples
 
 router = APIRouter(tags=["vocabulary"])
 
 
-def ontology_files() -> list[Path]:
-    """The .ttl files of the `ontology` package, by name.
-
-    Read from the package's folders rather than through importlib.resources, which fails on the
-    namespace package of an editable install.
-    """
-    folders = dict.fromkeys(Path(entry) for entry in ontology_package.__path__ if Path(entry).is_dir())
-    return sorted({path.name: path for folder in folders for path in folder.glob("*.ttl")}.values())
 
 
 def ontology_graph() -> tuple[list[ox.Triple], dict[str, str]]:
