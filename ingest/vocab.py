@@ -14,6 +14,7 @@ import unicodedata
 
 from rdflib import Namespace, URIRef
 
+from ingest import divisions
 from ingest.record import Jurisdiction, PolicyRecord
 
 BASE = "https://w3id.org/policykg/"
@@ -65,20 +66,21 @@ def key(text: str) -> str:
 
 
 def jurisdiction_iri(jurisdiction: Jurisdiction) -> URIRef | None:
-    """The name qualified by province and parent (鼓楼区 exists in several cities), else the code.
-
-    Names come first because other documents refer to a city by name only (as the parent of
-    a district), and both must land on the same IRI.
-    """
-    if jurisdiction.name:
-        return named_jurisdiction_iri(jurisdiction.name, jurisdiction.province, jurisdiction.parent)
+    """The administrative division code when known (350502), else a key of the qualified name."""
     if jurisdiction.code:
         return ID[f"jurisdiction/{key(jurisdiction.code)}"]
+    if jurisdiction.name:
+        return named_jurisdiction_iri(jurisdiction.name, jurisdiction.province, jurisdiction.parent)
     return None
 
 
 def named_jurisdiction_iri(name: str, province: str | None = None, parent: str | None = None) -> URIRef:
-    """A jurisdiction known only by name, such as the province or parent city of a document."""
+    """A jurisdiction known only by name (a document's province or parent city): its division
+    code when the name, read with its province and parent, names exactly one division."""
+    known = [d for d in divisions.divisions().get(name, ())
+             if (not province or d.province in (province, name)) and (not parent or d.parent == parent)]
+    if len(known) == 1 and known[0].code:
+        return ID[f"jurisdiction/{key(known[0].code)}"]
     return ID[f"jurisdiction/{key('/'.join(dict.fromkeys(p for p in (province, parent, name) if p)))}"]
 
 
