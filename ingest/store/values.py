@@ -1,0 +1,61 @@
+"""Query bindings for engines without substitutions: a VALUES block of serialised RDF terms.
+
+pyoxigraph binds variables before evaluation (SEP-0007); a SPARQL 1.1 endpoint only takes
+query text. The portable equivalent is an inline `VALUES (?a ?b) { (t1 t2) }` placed first in
+the query's WHERE group, so the engine joins the bound values before anything else, as the
+substitution would. Terms are written by rdflib (`Node.n3()`), never pasted from user text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node, Variable
+
+__all__ = ["bind_values", "values_block"]
+
+_TOKEN = re.compile(r"""
+    (?P<skip> \#[^\n]*                                  # comment
+      | "{3}(?:[^"\\]|\\.|"(?!""))*"{3} | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}   # long strings
+      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'      # strings
+      | <[^<>"{}|^`\\\s]*> )                            # IRIs
+    | (?P<open>\{) | (?P<close>\}) | (?P<construct>\bCONSTRUCT\b)
+    """, re.VERBOSE | re.IGNORECASE | re.DOTALL)
+
+
+def values_block(bindings: Mapping[str, Node]) -> str:
+    """`VALUES (?a ?b) { (t1 t2) }` for one row of bindings; blank nodes cannot be bound."""
+    for name, term in bindings.items():
+        if isinstance(term, BNode) or not isinstance(term, URIRef | Literal):
+            raise TypeError(f"?{name}: only IRIs and literals can be bound, not {term!r}")
+    names = " ".join(Variable(name).n3() for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """`sparql` with `bindings` joined first in its WHERE group (the query unchanged without any)."""
+    if not bindings:
+        return sparql
+    position = _where_group(sparql)
+    return f"{sparql[:position]} {values_block(bindings)}\n{sparql[position:]}"
+
+
+def _where_group(sparql: str) -> int:
+    """Offset just inside the `{` opening the WHERE group (after a CONSTRUCT template, if any)."""
+    depth, templates = 0, 0
+    for token in _TOKEN.finditer(sparql):
+        if token.lastgroup == "construct" and depth == 0:
+            rest = sparql[token.end():].lstrip()
+            templates = 0 if rest.upper().startswith("WHERE") else 1
+        elif token.lastgroup == "open":
+            if depth == 0 and templates == 0:
+                return token.end()
+            depth += 1
+        elif token.lastgroup == "close":
+            depth -= 1
+            if depth == 0 and templates:
+                templates -= 1
+    raise ValueError("the query has no WHERE group to bind values in")
