@@ -37,6 +37,8 @@ class QueryJob:
     protocol_dataset: bool = False
     from_graphs: tuple[str, ...] = ()
     prefixes: dict[str, str] = field(default_factory=dict)
+    substitutions: tuple[tuple[str, ox.NamedNode | ox.Literal], ...] = ()
+    """Variables of the SELECT projection bound to RDF terms (curated query parameters)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def execute(store: ox.Store, job: QueryJob) -> QueryResult:
             "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs]}
     else:
         dataset = {"use_default_graph_as_union": not job.from_graphs}
+    dataset["substitutions"] = {ox.Variable(name): term for name, term in job.substitutions}
     answer = store.query(job.query, base_iri=job.base_iri, **dataset)  # type: ignore[arg-type]
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(formats.write_boolean(bool(answer), job.fmt), job.fmt.media_type)
