@@ -91,6 +91,19 @@ def execute(store: ox.Store, job: QueryJob) -> QueryResult:
     return QueryResult(body, job.fmt.media_type, truncated)
 
 
+def store_signature(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and mtime of every file of the store: it changes whenever a writer commits.
+
+    Cheap enough to check on every request, so readers (workers, the search index) know when
+    to reopen or rebuild.
+    """
+    try:
+        return tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                            for entry in os.scandir(path)))
+    except OSError as error:
+        raise Unavailable(f"the store at {path} cannot be read: {error.strerror}") from error
+
+
 class _StoreReader:
     """A read-only store handle, reopened whenever the store's files change."""
 
@@ -100,11 +113,7 @@ class _StoreReader:
         self.store: ox.Store | None = None
 
     def current(self) -> ox.Store:
-        try:
-            signature = tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
-                                     for entry in os.scandir(self.path)))
-        except OSError as error:
-            raise Unavailable(f"the store at {self.path} cannot be read: {error.strerror}") from error
+        signature = store_signature(self.path)
         if self.store is None or signature != self.signature:
             self.store = None
             try:
