@@ -14,10 +14,10 @@ import typer
 from rdflib import URIRef
 from tqdm import tqdm
 
-from ingest.build import build, ingest_file
+from ingest.build import build, build_all, default_jobs, store_document
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
-from ingest.store.embedded import EmbeddedStore
+from ingest.store import Store, connect
 from ingest.store.updates import is_iri
 from service.config import Settings
 
@@ -31,9 +31,16 @@ Files = Annotated[list[Path], typer.Argument(help="Policy documents (.txt); fold
 def configure(
     ctx: typer.Context,
     store: Annotated[Path | None, typer.Option(help="Store directory [env: POLICYKG_STORE].")] = None,
+    endpoint: Annotated[str | None, typer.Option(
+        help="SPARQL query endpoint of a remote store, instead of the embedded one "
+             "[env: POLICYKG_SPARQL_ENDPOINT].")] = None,
+    update_endpoint: Annotated[str | None, typer.Option(
+        help="SPARQL Update endpoint of the remote store, when not the query endpoint "
+             "[env: POLICYKG_SPARQL_UPDATE_ENDPOINT].")] = None,
 ) -> None:
     """Build the one Settings object every command reads from ctx.obj."""
-    ctx.obj = Settings.from_env(store_path=store)
+    ctx.obj = Settings.from_env(store_path=store, sparql_endpoint=endpoint,
+                                sparql_update_endpoint=update_endpoint)
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
@@ -45,15 +52,18 @@ def corpus_files(paths: list[Path]) -> list[Path]:
 
 
 @contextmanager
-def open_store(settings: Settings) -> Iterator[EmbeddedStore]:
-    """The configured store, closed on the way out; a store that cannot open is one error line."""
+def open_store(settings: Settings) -> Iterator[Store]:
+    """The configured store, closed on the way out; a store that cannot open or answer is one error line."""
     try:
-        store = EmbeddedStore(settings.store_path)
+        store = connect(settings.store_path, settings.sparql_endpoint, settings.sparql_update_endpoint)
     except OSError as error:
-        typer.echo(f"error: store: {settings.store_path}: {error}", err=True)
+        typer.echo(f"error: store: {settings.store_location}: {error}", err=True)
         raise typer.Exit(2) from error
     try:
         yield store
+    except OSError as error:
+        typer.echo(f"error: store: {settings.store_location}: {error}", err=True)
+        raise typer.Exit(2) from error
     finally:
         store.close()
 
@@ -92,19 +102,28 @@ def validate(paths: Files) -> None:
 
 
 @app.command()
-def ingest(ctx: typer.Context, paths: Files) -> None:
+def ingest(
+    ctx: typer.Context,
+    paths: Files,
+    jobs: Annotated[int | None, typer.Option(
+        help="Processes extracting and validating in parallel [default: the CPUs].")] = None,
+) -> None:
     """Extract, graph, validate and store FILES; invalid ones are reported and left out."""
     settings: Settings = ctx.obj
     files = corpus_files(paths)
     failed = 0
     with open_store(settings) as store:
-        for path in tqdm(files, desc="ingest", unit="doc", file=sys.stderr, disable=len(files) < 2):
+        built_all = build_all(files, jobs or default_jobs())
+        for built in tqdm(built_all, total=len(files), desc="ingest", unit="doc", file=sys.stderr,
+                          disable=len(files) < 2):
             try:
-                ingest_file(store, path)
+                if isinstance(built, IngestError):
+                    raise built
+                store_document(store, built)
             except IngestError as error:
                 tqdm.write(f"error: {error}", file=sys.stderr)
                 failed += 1
-    typer.echo(f"ingested {len(files) - failed} of {len(files)} document(s) into {settings.store_path}",
+    typer.echo(f"ingested {len(files) - failed} of {len(files)} document(s) into {settings.store_location}",
                err=True)
     if failed:
         raise typer.Exit(1)

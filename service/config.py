@@ -25,6 +25,12 @@ class Settings:
     """Most rows or triples in a /sparql answer; more are cut and flagged. Env: POLICYKG_RESULT_LIMIT."""
     query_workers: int = 4
     """Query worker processes, the most queries run at once. Env: POLICYKG_QUERY_WORKERS. Default: 4."""
+    sparql_endpoint: str | None = None
+    """SPARQL 1.1 query endpoint of a remote store, used instead of the embedded one when set.
+    Env: POLICYKG_SPARQL_ENDPOINT. Default: none (embedded store)."""
+    sparql_update_endpoint: str | None = None
+    """SPARQL 1.1 Update endpoint of the remote store. Env: POLICYKG_SPARQL_UPDATE_ENDPOINT.
+    Default: the query endpoint."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -33,8 +39,16 @@ class Settings:
         values: dict[str, object] = {}
         if env.get("POLICYKG_STORE"):
             values["store_path"] = Path(env["POLICYKG_STORE"])
+        for name in ("sparql_endpoint", "sparql_update_endpoint"):
+            if env.get(f"POLICYKG_{name.upper()}"):
+                values[name] = env[f"POLICYKG_{name.upper()}"]
         for name, kind in (("query_timeout", float), ("result_limit", int), ("query_workers", int)):
             if env.get(f"POLICYKG_{name.upper()}"):
                 values[name] = kind(env[f"POLICYKG_{name.upper()}"])
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def store_location(self) -> str:
+        """Where the store is, for messages: the remote endpoint or the embedded directory."""
+        return self.sparql_endpoint or str(self.store_path)

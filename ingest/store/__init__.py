@@ -1,4 +1,4 @@
-"""store: where document graphs live. One small interface, an embedded and (later) a remote engine.
+"""store: where document graphs live. One small interface, an embedded and a remote engine.
 
 Every write is a single SPARQL 1.1 Update request (see `updates`), which both Oxigraph and
 any SPARQL server run as one transaction: replacing a document's graph, its catalogue entry
@@ -16,7 +16,7 @@ from typing import Protocol
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-__all__ = ["DocumentEntry", "QueryResult", "Solutions", "Store"]
+__all__ = ["DocumentEntry", "QueryResult", "Solutions", "Store", "connect"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +72,14 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the engine (file locks, connections)."""
         ...
+
+
+def connect(path: Path, endpoint: str | None = None, update_endpoint: str | None = None) -> Store:
+    """The remote store when an endpoint is given, else the embedded store at `path`."""
+    if endpoint:
+        from ingest.store.remote import RemoteStore
+
+        return RemoteStore(endpoint, update_endpoint)
+    from ingest.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(path)
