@@ -14,7 +14,7 @@ does so unless told otherwise), as the embedded store does.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,8 @@ from typing import Any
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 from rdflib.util import guess_format
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from ingest.store import DocumentEntry, QueryResult, Solutions
 from ingest.store.updates import (
@@ -37,13 +37,19 @@ from ingest.store.updates import (
 from ingest.store.values import bind_values
 from ingest.vocab import PKG
 
-__all__ = ["RemoteStore", "RemoteStoreError", "json_term"]
+__all__ = ["QueryRejected", "RemoteStore", "RemoteStoreError", "json_term", "send_query"]
 
 AGENT = "policykg (+https://w3id.org/policykg)"
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+"""Solutions and booleans as SPARQL JSON, graphs as N-Triples (or Turtle): every engine has them."""
 
 
 class RemoteStoreError(OSError):
     """The endpoint refused or failed a request; an OSError, so ingest reports it as a store failure."""
+
+
+class QueryRejected(RemoteStoreError):
+    """The endpoint answered 400: the request itself is wrong (syntax, unknown function)."""
 
 
 class RemoteStore:
@@ -86,12 +92,10 @@ class RemoteStore:
         return len(graph)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        client = self._client(self.endpoint)
-        client.setQuery(bind_values(sparql, bindings))
-        client.setReturnFormat(TURTLE if client.queryType in ("CONSTRUCT", "DESCRIBE") else JSON)
-        body = self._send(client)
-        if client.queryType in ("CONSTRUCT", "DESCRIBE"):
-            return Graph().parse(data=body, format="turtle")
+        media_type, body = send_query(self.endpoint, bind_values(sparql, bindings), timeout=self.timeout)
+        if media_type != "application/sparql-results+json":
+            syntax = "nt" if media_type == "application/n-triples" else "turtle"
+            return Graph().parse(data=body, format=syntax)
         answer = json.loads(body)
         if "boolean" in answer:
             return bool(answer["boolean"])
@@ -102,34 +106,55 @@ class RemoteStore:
 
     def update(self, request: str) -> None:
         """Send one SPARQL Update request (one transaction on the engine)."""
-        client = self._client(self.update_endpoint)
+        client = _client(self.update_endpoint, self.timeout)
         client.setQuery(request)
         client.setRequestMethod(POSTDIRECTLY)
-        self._send(client)
+        _send(client)
 
     def close(self) -> None:
         """Nothing to release: every request is its own connection."""
-
-    def _client(self, endpoint: str) -> SPARQLWrapper:
-        client = SPARQLWrapper(endpoint, updateEndpoint=self.update_endpoint, agent=AGENT)
-        client.setMethod(POST)
-        client.setTimeout(int(self.timeout))
-        return client
-
-    def _send(self, client: SPARQLWrapper) -> bytes:
-        try:
-            response = client.query().response
-            body: bytes = response.read()
-        except SPARQLWrapperException as error:
-            raise RemoteStoreError(f"{client.endpoint}: {error}") from error
-        except OSError as error:
-            raise RemoteStoreError(f"{client.endpoint}: {error}") from error
-        return body
 
     def _select(self, sparql: str) -> Solutions:
         result = self.query(sparql)
         assert isinstance(result, Solutions)
         return result
+
+
+def send_query(endpoint: str, sparql: str, *, default_graphs: Sequence[str] = (),
+               named_graphs: Sequence[str] = (), timeout: float = 300) -> tuple[str, bytes]:
+    """POST a query by the SPARQL 1.1 Protocol; the media type (without parameters) and body of the answer.
+
+    The Accept header names both result kinds, so the engine, which parsed the query, says which
+    it sent; no guessing of the query form from its text.
+    """
+    client = _client(endpoint, timeout)
+    client.setQuery(sparql)
+    client.addCustomHttpHeader("Accept", ACCEPT)
+    for graph in default_graphs:
+        client.addDefaultGraph(graph)
+    for graph in named_graphs:
+        client.addNamedGraph(graph)
+    response, body = _send(client)
+    return response.split(";")[0].strip().lower(), body
+
+
+def _client(endpoint: str, timeout: float) -> SPARQLWrapper:
+    client = SPARQLWrapper(endpoint, updateEndpoint=endpoint, agent=AGENT)
+    client.setMethod(POST)
+    client.setTimeout(max(1, round(timeout)))
+    return client
+
+
+def _send(client: SPARQLWrapper) -> tuple[str, bytes]:
+    """The Content-Type and body of the response; the endpoint's own message when it fails."""
+    try:
+        response = client.query().response
+        body: bytes = response.read()
+    except QueryBadFormed as error:
+        raise QueryRejected(f"{client.endpoint}: {error}") from error
+    except (SPARQLWrapperException, OSError) as error:
+        raise RemoteStoreError(f"{client.endpoint}: {error}") from error
+    return response.headers.get("Content-Type", ""), body
 
 
 def json_term(value: Mapping[str, Any]) -> Node:
