@@ -160,6 +160,51 @@ def _normalise_characters(draft: _Draft) -> _Draft:
     )
 
 
+_TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,7}}[)）]")
+"""A tone-marked syllable in brackets right after a character: 产(chǎn), 發(fā). Some web
+copies gloss every rare character this way; the gloss is no part of the text."""
+
+
+def _strip_pinyin(draft: _Draft) -> _Draft:
+    return draft.apply((m.start(), m.end(), "") for m in _PINYIN_GLOSS.finditer(draft.text))
+
+
+_HAN = r"\u3400-\u9fff"
+_HALF_WIDTH_PUNCTUATION = re.compile(rf"(?<=[{_HAN}])[,;:!?]|[,;:!?](?=[{_HAN}])")
+_HALF_WIDTH_BRACKETS = re.compile(rf"\(([^()\n]*[{_HAN}][^()\n]*)\)")
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+def _full_width_punctuation(draft: _Draft) -> _Draft:
+    """Half-width , ; : ! ? and ( ) beside or around Chinese as their full-width forms.
+
+    Web copies that went through a half-width filter print 发展,促进 and (市科技局负责); the
+    patterns of later stages are written for the forms a Chinese text is typeset in. Digits
+    and Latin text keep their own punctuation: 1,000 and (1) are left alone."""
+    edits: list[Edit] = [(m.start(), m.end(), _FULL_WIDTH[m[0]])
+                         for m in _HALF_WIDTH_PUNCTUATION.finditer(draft.text)]
+    for match in _HALF_WIDTH_BRACKETS.finditer(draft.text):
+        edits += [(match.start(), match.start() + 1, "（"), (match.end() - 1, match.end(), "）")]
+    return draft.apply(sorted(edits))
+
+
+_YEAR_ZERO = re.compile(r"[〇○零一二三四五六七八九OoΟ０0]{4}(?=\s*年)")
+_ZERO_LOOK_ALIKES = re.compile(r"[○OoΟ０0]")
+
+
+def _year_zeros(draft: _Draft) -> _Draft:
+    """二OO九年 → 二〇〇九年: a year in Chinese numerals typed with a letter O, a digit 0 or
+    the circle ○ for 〇; only where the year has a Chinese digit, so 2009年 stays."""
+    edits: list[Edit] = []
+    for year in _YEAR_ZERO.finditer(draft.text):
+        if re.search("[一二三四五六七八九]", year[0]):
+            edits += [(year.start() + z.start(), year.start() + z.end(), "〇")
+                      for z in _ZERO_LOOK_ALIKES.finditer(year[0])]
+    return draft.apply(edits)
+
+
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """(start, line) for every line, without its newline."""
     start = 0
@@ -267,8 +312,11 @@ def _join_broken_lines(draft: _Draft) -> _Draft:
 
 # --- the stage ------------------------------------------------------------------------
 
-_REWRITES = (_normalise_characters, _simplify, _collapse_spaces, _join_broken_lines, _restore_mainland_terms)
-"""In this order: terms are restored after joining so that a term cut by a line break is found."""
+_REWRITES = (_normalise_characters, _strip_pinyin, _simplify, _full_width_punctuation, _year_zeros,
+             _collapse_spaces, _join_broken_lines, _restore_mainland_terms)
+"""In this order: glosses go before conversion (which may change a glossed character); the
+punctuation is made full-width before spaces and lines, whose rules read it; terms are
+restored after joining so that a term cut by a line break is found."""
 
 
 def read_bytes(data: bytes, name: str) -> SourceText:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 from ingest.errors import IngestError
 from ingest.read import SourceText
@@ -36,14 +38,38 @@ _DAY = r"[\d一二三四五六七八九十]{1,3}"
 _DATE = rf"(\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*{_DAY}\s*月\s*{_DAY}\s*日"
 _BACK_LINE = re.compile(
     rf"(抄送|抄报|分送|公开方式|公开属性|信息公开选项)\s*[：:]|[（(]?此件.{{0,8}}公开[）)]?$|{_DATE}\s*(印发|发布)?$"
-    r"|本(方案|意见|办法|细则|措施|规定|计划|规划|政策|决定|通知).{0,30}(施行|执行|有效期)"
-    r"|(相关词条|热门词条|联络我们|责任编辑|打印本页|关闭窗口)$")
+    r"|本(方案|意见|办法|细则|措施|规定|计划|规划|政策|决定|通知).{0,30}(施行|执行|有效期)")
+_CHROME_LINE = 20
+"""A line of site furniture is short: 上一篇：…, 打印本页."""
 _SIGNATURE = re.compile(r"[\u4e00-\u9fff（）()]{2,40}(人民政府|办公室|办公厅|委员会|局|管委会|领导小组)")
 _DATE_LINE = re.compile(rf"{_DATE}\s*(印发|发布)?")
 _DISTRIBUTION = re.compile(r"[^。：:]{0,12}单位[：:]")
 _DUTY_LABEL = re.compile(r"(责任|牵头|配合|参与|主办|协办)单位")
-_GENRE = re.compile(r"方案|意见|办法|措施|规划|计划|通知|决定|细则|规定|纲要|政策|要点|条例")
-_SENTENCE_END = "。！？；;!?…”’」）)"
+_SENTENCE_END = "。！？；;!?…”’」）)〕】"
+_RUNNING_TEXT = re.compile(r"[，、；。]")
+_FIELD_LABEL = re.compile(r"^[^，。；]{1,8}[：:]")
+
+
+def _data_rows(file_name: str) -> list[list[str]]:
+    """Rows of a tab-separated file of ingest/data, without comments and header."""
+    text = resources.files("ingest").joinpath(f"data/{file_name}").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return rows[1:]
+
+
+@cache
+def genre_terms() -> dict[str, tuple[str, ...]]:
+    """kind (ip, policy) → the words of ingest/data/genre_terms.tsv that mark the genre."""
+    terms: dict[str, list[str]] = {}
+    for kind, term in _data_rows("genre_terms.tsv"):
+        terms.setdefault(kind, []).append(term)
+    return {kind: tuple(words) for kind, words in terms.items()}
+
+
+@cache
+def site_chrome() -> tuple[str, ...]:
+    """Words of web-page furniture (ingest/data/site_chrome.tsv)."""
+    return tuple(row[0] for row in _data_rows("site_chrome.tsv"))
 
 
 @dataclass(frozen=True)
@@ -200,7 +226,8 @@ def _back_line(lines: list[Line], after: int) -> int:
         text = lines[i].text
         signature = (_SIGNATURE.fullmatch(text) and i + 1 < len(lines)
                      and _DATE_LINE.fullmatch(lines[i + 1].text))
-        if _BACK_LINE.match(text) or signature:
+        chrome = len(text) <= _CHROME_LINE and text.startswith(site_chrome())
+        if _BACK_LINE.match(text) or signature or chrome:
             while i - 1 > after and _distribution(lines[i - 1].text, lines[i - 2].text):
                 i -= 1
             return i
@@ -248,29 +275,28 @@ def _section(node: _Node, lines: list[Line], end_line: int, end: int, text: str,
 
 
 def segment(source: SourceText) -> Document:
-    """Split the text into front, numbered sections and back; refuse texts of another genre.
+    """Split the text into front, numbered sections and back; refuse texts of another genre
+    and texts cut off mid-sentence.
 
     The back begins at the first colophon line after the first section; sections are then
     read from the lines before it only, so numbered attachments after the signature stay out.
+    A text of the genre without numbered items (a notice whose plan was cut off, a 资助办法
+    excerpt) is all front: its metadata still counts.
     """
     text = source.text
-    lines = lines_of(text)
-    roots = _tree(lines)
-    if roots:
-        back_line = _back_line(lines, roots[0].line)
-        lines, roots = lines[:back_line], _tree(lines[:back_line])
-    if sum(1 for root in roots for _ in _flatten(root)) < 3:
-        raise IngestError(source.name, "segment",
-                          "no numbered structure (一、 （一） 1. 第一条): not a policy text of this genre")
-    back_start = lines_of(text)[len(lines)].start if len(lines) < len(lines_of(text)) else len(text)
+    all_lines = lines_of(text)
+    roots = _tree(all_lines)
+    _check_genre(source.name, text, numbered=bool(roots))
+    if not roots:
+        return Document(source, text, (), "", len(text), len(text))
+    back_line = _back_line(all_lines, roots[0].line)
+    lines, roots = all_lines[:back_line], _tree(all_lines[:back_line])
+    back_start = all_lines[back_line].start if back_line < len(all_lines) else len(text)
     main_end = len(text[:back_start].rstrip())
-    main_start = lines[roots[0].line].start
-    if not _GENRE.search(text[:main_start]):
-        raise IngestError(source.name, "segment",
-                          "no policy title (方案, 意见, 办法, 通知 …) before the numbered text")
-    if text[main_end - 1] not in _SENTENCE_END:
+    if back_line == len(all_lines) and _cut_mid_sentence(lines[-1].text):
         raise IngestError(source.name, "segment", "text ends mid-sentence, the document looks "
                           f"truncated: …{text[main_end - 20:main_end]}")
+    main_start = lines[roots[0].line].start
     sections = []
     for k, root in enumerate(roots):
         nxt = roots[k + 1].line if k + 1 < len(roots) else len(lines)
@@ -278,6 +304,29 @@ def segment(source: SourceText) -> Document:
         sections.append(_section(root, lines, nxt, end, text, ()))
     return Document(source, text[:main_start], tuple(sections), text[back_start:],
                     main_start, back_start)
+
+
+def _check_genre(name: str, text: str, numbered: bool) -> None:
+    """Refuse a text of another genre: one with no IP and no policy words at all, or one
+    with no numbered item that lacks either kind (a policy text names both)."""
+    found = {kind: any(term in text for term in terms) for kind, terms in genre_terms().items()}
+    if not any(found.values()):
+        raise IngestError(name, "segment", "no intellectual-property or policy vocabulary "
+                          "(知识产权, 专利, 方案, 办法 …): not a policy text of this genre")
+    if not numbered and not all(found.values()):
+        missing = "intellectual-property" if not found["ip"] else "policy"
+        raise IngestError(name, "segment", f"no numbered structure (一、 （一） 1. 第一条) and no "
+                          f"{missing} vocabulary: not a policy text of this genre")
+
+
+def _cut_mid_sentence(line: str) -> bool:
+    """True for a last line of running text that stops where no sentence can end.
+
+    Titles, headings, 责任单位：… fields and site furniture end without a full stop too, so
+    only a line with clause punctuation inside, no field label and no furniture word counts.
+    """
+    return (line[-1] not in _SENTENCE_END and bool(_RUNNING_TEXT.search(line))
+            and not _FIELD_LABEL.match(line) and not any(word in line for word in site_chrome()))
 
 
 def _flatten(node: _Node) -> Iterator[_Node]:

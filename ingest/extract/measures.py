@@ -2,7 +2,11 @@
 
 A measure is a numbered item in a section that asks for action (主要任务, 保障措施, 其他事项 …),
 never in 指导思想, 基本原则 or 目标 sections, which carry principles and targets. Group headings
-with numbered items under them are not measures; their leaves are.
+with numbered items under them are not measures; their leaves are. A heading no pattern
+knows counts as a task, so a policy whose headings are its own phrases still has measures.
+In a 资助办法 the 总则 chapter defines purpose, terms and scope; of its articles only one
+that grants a figure of money is a measure. A text with no measure gives an empty list:
+its metadata still counts.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import replace
 from functools import cache
 from importlib import resources
 
-from ingest.errors import IngestError
+from ingest.extract.incentives import incentives_in
 from ingest.record import Measure, PolicyRecord
 from ingest.segment import Document, Section
 
@@ -38,29 +42,35 @@ def section_kind(heading: str) -> str:
 
 def measure_sections(sections: tuple[Section, ...], top: bool = True) -> list[Section]:
     """Leaves of task sections, in document order; a group's kind decides for all below it,
-    and so does the unnumbered part heading (主要目标, 重点任务) of a web copy's top sections."""
+    and so does the unnumbered part heading (主要目标, 重点任务) of a web copy's top sections.
+    Under a general chapter (总则) only the articles that grant money are kept."""
     out: list[Section] = []
     for section in sections:
-        if (section.children or top) and section_kind(section.heading) != "task":
-            continue
+        kind = section_kind(section.heading)
         if top and section.part and section_kind(section.part) != "task":
             continue
-        if section.children:
+        if kind == "general" and section.children:
+            out.extend(leaf for leaf in _leaves(section) if incentives_in(leaf.text))
+        elif (section.children or top) and kind != "task":
+            continue
+        elif section.children:
             out.extend(measure_sections(section.children, top=False))
         else:
             out.append(section)
     return out
 
 
+def _leaves(section: Section) -> list[Section]:
+    if not section.children:
+        return [section]
+    return [leaf for child in section.children for leaf in _leaves(child)]
+
+
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
     """Fill record.measures with one Measure per action item, its span in the original text."""
-    sections = measure_sections(document.sections)
-    if not sections:
-        raise IngestError(record.source, "measures",
-                          "numbered sections found, but none in a task or measure section")
     source = document.source
     measures = tuple(
         Measure(path=section.path, title=section.heading, text=section.text,
                 span=source.original_span(section.start, section.end))
-        for section in sections)
+        for section in measure_sections(document.sections))
     return replace(record, measures=measures)
