@@ -26,7 +26,7 @@ DIVISIONS = ROOT / "ingest" / "data" / "divisions.tsv"
 NUMERALS = "一二三四五六七八九十"
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\d+)-(\d+))?\}")
 
-__all__ = ["Place", "document", "places", "patterns", "write_corpus"]
+__all__ = ["Place", "document", "patterns", "places", "write_corpus"]
 
 
 @dataclass(frozen=True)
