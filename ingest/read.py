@@ -271,6 +271,10 @@ _MIN_BODY_LINE = 20
 _MAX_HEADING = 40
 
 
+_FIELD = re.compile(r"[\u4e00-\u9fff]{1,6}[：:]")
+"""A field line of a site's header block or a form: 索引号：…, 发布机构：…, 责任单位：…."""
+
+
 def _ends_open(line: str) -> bool:
     """True when the line stops mid-sentence: no closing punctuation at its end."""
     last = line[-1]
@@ -282,7 +286,7 @@ def _ends_open(line: str) -> bool:
 def _is_body(line: str) -> bool:
     """A line of running text, not a title, heading, date or signature: long enough and
     punctuated inside; a numbered line without a full stop is a heading unless long."""
-    if len(line) < _MIN_BODY_LINE:
+    if len(line) < _MIN_BODY_LINE or _FIELD.match(line):
         return False
     if not (line[-1] in _OPEN_END or _CLAUSE_PUNCTUATION.search(line)):
         return False
@@ -291,8 +295,8 @@ def _is_body(line: str) -> bool:
 
 def _continues(line: str) -> bool:
     """True when the line can carry on a sentence: it opens no numbered block and is
-    not an unpunctuated title, heading, date, signature or free-standing item number."""
-    return not _NUMBERED.match(line) and bool(_CLAUSE_PUNCTUATION.search(line))
+    not an unpunctuated title, heading, date, signature, free-standing item number or field."""
+    return not (_NUMBERED.match(line) or _FIELD.match(line)) and bool(_CLAUSE_PUNCTUATION.search(line))
 
 
 def _join_broken_lines(draft: _Draft) -> _Draft:

@@ -8,7 +8,6 @@ date are then read from sentences such as 福州市人民政府2022年9月发布
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import replace
 
@@ -19,19 +18,33 @@ from ingest.segment import Document, Line, cn_number, lines_of
 _ORGAN = (r"[\u4e00-\u9fff（）()]{2,40}?"
           r"(人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管委会|领导小组|局|厅)")
 _SIGNATURE = re.compile(_ORGAN)
+_ABBREVIATED = re.compile(r"[省市区县州](人民政府|政府|委)")
+"""市政府办公室, 区政府: an organ named by its level only, as a notice title may write it."""
+_SEAL_NOTE = re.compile(r"[（(][^（）()]{2,30}代章[）)]")
+"""(国家知识产权局代章): the organ whose seal stands in for the signer's; not the issuer."""
+_HEADER = re.compile(rf"(?P<organ>{_ORGAN})文件")
+"""The red header 常州市人民政府文件 names the issuing organ."""
+_FIELD_ORGAN = re.compile(rf"(颁布部门|发布部门|发文机关|发文单位|发布机构|制发机关)[：:](?P<organ>{_ORGAN})")
 _DOC_TYPE = r"(方案|意见|办法|规划|计划|措施|细则|规定|纲要|决定|通知|政策|条例|指引|指南|要点)"
-_OWN_TITLE = re.compile(rf"[^，。；：:,;！？!?]{{2,80}}?{_DOC_TYPE}(（[^）]*）|\([^)]*\))?")
+_OWN_TITLE = re.compile(rf"[^，。；：:,;！？!?]{{4,80}}?{_DOC_TYPE}(（[^）]*）|\([^)]*\))?")
+_STATUS = re.compile(r"[（(](征求意见稿|送审稿|草案|讨论稿|代拟稿)[）)]$")
+"""Status markers of a draft: no part of the title."""
+_BREADCRUMB = re.compile(r"^.*(首页|当前位置|您的位置|所在位置|[>›»])")
+"""Site navigation glued before a title: EHS中国 法规首页 惠州市人民政府关于…."""
 _NOTICE = re.compile(r"(?P<issuer>.*?)关于(印发|转发|下发|公布)(?P<title>.+)的通知")
-_DOC_NUMBER = re.compile(r"((发文字号|文号)[：:])?(?P<number>[\u4e00-\u9fff]{1,12}[〔\[【(（［](19|20)\d{2}"
-                         r"[〕\]】)）］]第?\d+号)")
+_DOC_NUMBER = re.compile(r"((发文字号|文号)[：:])?[（(]?"
+                         r"(?P<number>[\u4e00-\u9fff]{1,12}[〔\[【(（［](19|20)\d{2}[〕\]】)）］]第?\d+号)[）)]?")
 _YEAR = r"(?P<year>\d{4}|[〇○零一二三四五六七八九]{4})"
 _DAY = r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})"
 _MONTH = r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE_LINE = re.compile(rf"{_YEAR}年{_MONTH}月{_DAY}日(?P<printed>印发|发布)?")
-_DATES_IN_TEXT = (
-    re.compile(rf"(成文日期|发布日期|印发日期|发文日期|颁布时间|发布时间|印发时间)[：:]{_YEAR}年{_MONTH}月({_DAY}日)?"),
-    re.compile(rf"{_YEAR}年{_MONTH}月({_DAY}日)?[^。，,]{{0,3}}(发布|印发|颁布)"))
+_LABELS = ("成文日期", "印发日期", "发文日期", "颁布日期", "颁布时间", "印发时间", "发布日期", "发布时间")
+"""Date fields of gov.cn blocks and law databases, the date of signing first."""
+_LABELLED_DATE = r"[：:](?P<year>\d{4})(年|[-/.])(?P<month>\d{1,2})(月|[-/.])?((?P<day>\d{1,2})日?)?"
+_ISSUED_IN = re.compile(rf"{_YEAR}年{_MONTH}月({_DAY}日)?[^。，,]{{0,3}}(发布|印发|颁布)")
 _ISSUED_BY = re.compile(rf"(?P<organ>{_ORGAN})\d{{4}}年[^。]{{0,8}}(发布|印发|颁布)")
+_TITLE_BREAK = re.compile(r"[，。；：,;:！？!?]")
+_FIRST_YEAR = 1949
 
 
 def compact(text: str) -> str:
@@ -39,20 +52,38 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _adjacent(text: str, first: Line, second: Line) -> bool:
-    """The two lines follow each other with no blank line between (one title broken in two)."""
-    return text[first.end:second.start].count("\n") == 1
+def _title_piece(line: Line) -> bool:
+    """A line that can be (part of) a title: not a date, 发文字号, seal note, red header,
+    field or sentence, which sit next to titles in headers, signatures and site pages."""
+    text = compact(line.text)
+    return not (_TITLE_BREAK.search(text) or _DATE_LINE.fullmatch(text) or _DOC_NUMBER.fullmatch(text)
+                or _SEAL_NOTE.fullmatch(text) or _HEADER.fullmatch(text) or len(text) > 80)
 
 
-def notice(lines: list[Line], text: str) -> tuple[str | None, str | None]:
+def _runs(lines: list[Line], i: int) -> list[str]:
+    """The compact joins of up to three title pieces from line i (a title broken in two or
+    three, even across a blank line)."""
+    out: list[str] = []
+    for line in lines[i:i + 3]:
+        if not _title_piece(line):
+            break
+        out.append((out[-1] if out else "") + compact(line.text))
+    return out
+
+
+def _field_value(text: str) -> str:
+    """名称：区政府关于… → 区政府关于…: the value of a site's field line."""
+    return re.sub(r"^[\u4e00-\u9fff]{2,4}[：:]", "", text)
+
+
+def notice(lines: list[Line]) -> tuple[str | None, str | None]:
     """(issuer, wrapped title) of a transmittal notice 关于印发…的通知, or (None, None)."""
     for i, line in enumerate(lines):
         if "关于" not in line.text:
             continue
-        for j in range(i, min(i + 3, len(lines))):
-            if j > i and not _adjacent(text, lines[j - 1], lines[j]):
-                break
-            joined = compact("".join(item.text for item in lines[i:j + 1]))
+        head = compact(_field_value(line.text))
+        tail = _runs(lines, i + 1)
+        for joined in [head, *(head + run for run in tail)]:
             if i > 0 and not joined.startswith(tuple("省市区县")) and _SIGNATURE.fullmatch(lines[i - 1].text):
                 joined = compact(lines[i - 1].text) + joined
             match = _NOTICE.fullmatch(joined)
@@ -64,22 +95,18 @@ def notice(lines: list[Line], text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def own_title(lines: list[Line], text: str) -> str | None:
-    """The first line, or run of up to three adjacent lines, that reads as a policy title."""
+def own_title(lines: list[Line]) -> str | None:
+    """The first line, or run of up to three title pieces, that reads as a policy title."""
     for i in range(len(lines)):
-        for j in range(i, min(i + 3, len(lines))):
-            if j > i and not _adjacent(text, lines[j - 1], lines[j]):
-                break
-            joined = compact("".join(item.text for item in lines[i:j + 1]))
-            if _DOC_NUMBER.fullmatch(joined):
-                break
+        for joined in _runs(lines, i):
+            joined = _BREADCRUMB.sub("", joined)
             if _OWN_TITLE.fullmatch(joined):
                 return joined
     return None
 
 
 def doc_number(lines: list[Line]) -> str | None:
-    """The 发文字号 printed on a line of its own (or after a 文号： label)."""
+    """The 发文字号 printed on a line of its own, maybe in brackets or after a 文号： label."""
     for line in lines:
         match = _DOC_NUMBER.fullmatch(compact(line.text))
         if match:
@@ -88,10 +115,11 @@ def doc_number(lines: list[Line]) -> str | None:
 
 
 def _signatures(lines: list[Line]) -> list[tuple[str, re.Match[str]]]:
-    """(organ, date match) for every organ line directly followed by a date line."""
+    """(organ, date match) for every organ line followed by a date line, a seal note between."""
     out = []
-    for line, following in itertools.pairwise(lines):
-        date = _DATE_LINE.fullmatch(compact(following.text))
+    for i, line in enumerate(lines):
+        following = [item for item in lines[i + 1:i + 3] if not _SEAL_NOTE.fullmatch(compact(item.text))]
+        date = _DATE_LINE.fullmatch(compact(following[0].text)) if following else None
         if _SIGNATURE.fullmatch(compact(line.text)) and date:
             out.append((compact(line.text), date))
     return out
@@ -108,36 +136,39 @@ def _iso(match: re.Match[str]) -> str:
 
 
 def date_issued(lines: list[Line]) -> str | None:
-    """The signature date; else a date line (印发 dates last); else a dated 发布/印发 sentence."""
+    """The signature date; else a date line (印发 dates last); else a date field (成文日期
+    first); else a dated 发布/印发 sentence."""
     signed = [date for _, date in _signatures(lines) if not date["printed"]]
     dated = [m for m in (_DATE_LINE.fullmatch(compact(line.text)) for line in lines) if m]
     dated.sort(key=lambda m: bool(m["printed"]))
     for match in [*signed, *dated]:
         return _iso(match)
-    for pattern in _DATES_IN_TEXT:
+    for label in _LABELS:
         for line in lines:
-            found = pattern.search(compact(line.text))
-            if found:
-                return _iso(found)
+            for found in re.finditer(label + _LABELLED_DATE, compact(line.text)):
+                if int(found["year"]) >= _FIRST_YEAR:
+                    return _iso(found)
+    for line in lines:
+        found = _ISSUED_IN.search(compact(line.text))
+        if found:
+            return _iso(found)
     return None
 
 
 def issuer(lines: list[Line], notice_issuer: str | None, title: str | None) -> str | None:
-    """The notice's organ, the organ that opens the title (XX关于…), the signature, or 'XX发布'."""
-    if notice_issuer:
-        return notice_issuer
+    """The first organ named in full among: the notice's organ, the organ that opens the
+    title (XX关于…), the signature, the red header (XX文件), a law database's 颁布部门
+    field, a sentence 'XX…发布'. A name by level only (市政府办公室) is the last resort."""
+    candidates = [notice_issuer or ""]
     if title and "关于" in title:
-        opener = title.split("关于", 1)[0]
-        if _SIGNATURE.fullmatch(opener):
-            return opener
-    signatures = _signatures(lines)
-    if signatures:
-        return signatures[0][0]
-    for line in lines:
-        found = _ISSUED_BY.search(compact(line.text))
-        if found:
-            return found["organ"]
-    return None
+        candidates.append(title.split("关于", 1)[0])
+    candidates += [organ for organ, date in _signatures(lines) if not date["printed"]]
+    for pattern in (_HEADER, _FIELD_ORGAN, _ISSUED_BY):
+        candidates += [found["organ"] for line in lines
+                       if (found := pattern.search(compact(line.text)))]
+    organs = [name for name in candidates if _SIGNATURE.fullmatch(name)]
+    full = [name for name in organs if not _ABBREVIATED.match(name)]
+    return (full or organs or [None])[0]
 
 
 def jurisdiction(issuer_name: str | None, title: str | None, front: str) -> Jurisdiction:
@@ -151,12 +182,13 @@ def jurisdiction(issuer_name: str | None, title: str | None, front: str) -> Juri
 
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
     """Fill title, doc_number, issuer, date_issued and jurisdiction."""
-    text = document.source.text
     front = lines_of(document.front)
     back = [Line(line.start + document.back_start, line.end + document.back_start, line.text)
             for line in lines_of(document.back)]
-    notice_issuer, wrapped = notice(front, text)
-    title = wrapped or own_title(front, text)
+    notice_issuer, wrapped = notice(front)
+    title = wrapped or own_title(front)
+    if title:
+        title = _STATUS.sub("", title)
     organ = issuer(front + back, notice_issuer, title)
     return replace(record, title=title, doc_number=doc_number(front + back), issuer=organ,
                    date_issued=date_issued(front + back),
