@@ -30,7 +30,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runner = QueryRunner(Path(settings.store_path), settings.query_workers, settings.query_timeout)
+        runner = QueryRunner(Path(settings.store_path), settings.query_workers, settings.query_timeout,
+                             settings.sparql_endpoint)
         await runner.start()
         app.state.runner = runner
         try:

@@ -4,6 +4,10 @@ pyoxigraph has no query timeout, and a thread cannot be stopped, so a query over
 stopped by killing its process; a fresh worker takes its place. The event loop only waits on pipes
 in threads, so a slow query never stalls other requests. Each worker reopens the store when the
 files on disk change, so it sees what `policykg ingest` wrote after the server started.
+
+Over a remote store (`endpoint`) the workers send each query to the SPARQL endpoint instead, and
+parse its answer back into the same terms, so limits, errors and formats do not depend on the engine;
+killing a worker abandons the request (the engine's own timeout should stop its side).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pyoxigraph as ox
 
 from service.errors import BadRequest, Refused, ServiceError, Unavailable
 from service.sparql import formats
+from service.sparql.endpoint import Endpoint
 from service.sparql.formats import Format
 
 
@@ -62,8 +67,8 @@ class _Failure:
         return kinds.get(self.status, ServiceError)(self.message)
 
 
-def execute(store: ox.Store, job: QueryJob) -> QueryResult:
-    """Run one job on an open store (in a worker process) and serialise its answer."""
+def execute(store: ox.Store | Endpoint, job: QueryJob) -> QueryResult:
+    """Run one job on an open store or an endpoint (in a worker process) and serialise its answer."""
     missing = [iri for iri in job.from_graphs if not store.contains_named_graph(ox.NamedNode(iri))]
     if missing:
         raise Refused(f"FROM <{missing[0]}>: this endpoint does not fetch graphs; "
@@ -124,9 +129,9 @@ class _StoreReader:
         return self.store
 
 
-def _serve(path: Path, connection: Connection) -> None:
+def _serve(source: Path | Endpoint, connection: Connection) -> None:
     """The loop of one worker process: a job in, a QueryResult or a _Failure out."""
-    reader = _StoreReader(path)
+    reader = source if isinstance(source, Endpoint) else _StoreReader(source)
     while True:
         try:
             job = connection.recv()
@@ -151,10 +156,12 @@ class _Worker:
 
 
 class QueryRunner:
-    """A pool of query worker processes over the store at `path`, with a time limit per query."""
+    """A pool of query worker processes over the store at `path` (or at a remote SPARQL `endpoint`),
+    with a time limit per query."""
 
-    def __init__(self, path: Path, workers: int, timeout: float) -> None:
+    def __init__(self, path: Path, workers: int, timeout: float, endpoint: str | None = None) -> None:
         self.path, self.size, self.timeout = path, workers, timeout
+        self.source: Path | Endpoint = Endpoint(endpoint, timeout) if endpoint else path
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: list[_Worker] = []
@@ -212,7 +219,7 @@ class QueryRunner:
 
     def _spawn(self) -> _Worker:
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(self.path, theirs), daemon=True,
+        process = self._context.Process(target=_serve, args=(self.source, theirs), daemon=True,
                                         name="policykg-query")
         process.start()
         theirs.close()
