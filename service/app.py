@@ -13,7 +13,8 @@ from starlette.exceptions import HTTPException
 
 from service.config import Settings
 from service.errors import ServiceError, handle_error
-from service.routes import dump, health, ontology, sparql
+from service.routes import dump, entities, health, ontology, search, sparql
+from service.search import SearchIndexCache
 from service.sparql.runner import QueryRunner
 
 DESCRIPTION = """\
@@ -41,10 +42,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.search = SearchIndexCache(None if settings.sparql_endpoint else Path(settings.store_path))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(error, handle_error)
-    for module in (sparql, health, dump, ontology):
+    for module in (sparql, health, dump, ontology, search, entities):
         app.include_router(module.router)
     return app
