@@ -28,6 +28,8 @@ _ISSUED = re.compile(
     r"(?:印发|转发)\s*《([^《》]{2,150})》|《([^《》]{2,150})》[^《》。；]{0,15}(?:印发|转发)"
 )
 """A title being issued by a transmittal notice: 关于印发《…》的通知, 现将《…》印发给你们."""
+_SHORT_FORM = re.compile(r"(?:以下简称|以下称|下称|简称)\s*[为“]?\s*《([^《》]{1,30})》")
+"""A short name a text gives a document it cites (以下简称《纲要》): not one more document."""
 _REPEAL = re.compile(r"同时废止|予以废止|废止|停止执行|不再执行|同时失效")
 _CLAUSE_END = re.compile(r"[。；;！!\n]")
 _SPACE = re.compile(r"\s+")
@@ -43,9 +45,10 @@ _START = re.compile(r"自\s*" + _DATE + r"\s*起")
 
 
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    """Fill cites, repeals and valid_until from the whole normalised text."""
+    """Fill cites, repeals and valid_until from the whole normalised text; the policy's own
+    names and the short names it defines for the documents it cites are no citations."""
     text = document.source.text
-    own = _own_names(text, record)
+    own = _own_names(text, record) | {_compact(m.group(1)) for m in _SHORT_FORM.finditer(text)}
     cites = tuple(name for name, _, _ in _citations(text) if _compact(name) not in own)
     repeals = tuple(name for name in _repealed(text) if _compact(name) not in own)
     return dataclasses.replace(

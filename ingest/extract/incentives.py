@@ -21,6 +21,8 @@ from ingest.segment import Document
 TERMS = "incentive_terms"
 THRESHOLD_AFTER = re.compile(r"\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:及以上|以上|以下|起)")
 RATE_LEAD = re.compile(r"[按以]|参照")
+BY_REFERENCE = re.compile(r"标准的?$")
+"""按…对应标准50%: a share of another grant's amount, which this text does not state."""
 RECIPIENT = re.compile(r"(?:奖励|补助|资助|给予)(?:一次性)?([\u4e00-\u9fff]{2,8})$")
 KINDS: dict[str, IncentiveKind] = {
     "subsidy": "subsidy", "reward": "reward", "interest_subsidy": "interest_subsidy", "other": "other",
@@ -75,7 +77,10 @@ def _is_threshold(text: str, figure: _Figure) -> bool:
 
 
 def _is_cap(text: str, figure: _Figure) -> bool:
+    """A cap word before the figure, or before the first of a 、 list of amounts it is in:
+    每项分别给予不超过50万元、30万元 caps both."""
     before = text[figure.clause[0] : figure.start]
+    before = re.sub(r"(?:\d+(?:\.\d+)?\s*(?:" + pattern(TERMS, "money") + r")、)+$", "", before)
     return bool(re.search(r"(?:" + pattern(TERMS, "cap") + r")[^\d]{0,6}$", before))
 
 
@@ -83,6 +88,8 @@ def _is_rate(text: str, figure: _Figure) -> bool:
     before = text[figure.clause[0] : figure.start]
     after = text[figure.end : figure.clause[1]]
     sentence = text[figure.sentence[0] : figure.sentence[1]]
+    if BY_REFERENCE.search(before):
+        return False
     return bool(_verbs(sentence)) and bool(RATE_LEAD.search(before) or _verbs(after))
 
 
