@@ -20,7 +20,7 @@ written into the text: LIMIT and OFFSET are validated integers, formatted as suc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -115,7 +115,7 @@ def _date(_: Parameter, raw: str, today: date) -> Literal:
     return Literal(today if raw == "today" else date.fromisoformat(raw), datatype=XSD.date)
 
 
-_TERMS = {
+_TERMS: dict[str, Callable[[Parameter, str, date], URIRef | Literal]] = {
     "iri": _iri,
     "string": lambda _, raw, __: Literal(raw),
     "label": lambda _, raw, __: Literal(raw, lang="zh"),

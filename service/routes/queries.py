@@ -1,0 +1,222 @@
+"""`/queries`: the curated query library, listed and run as JSON, CSV (UTF-8 with BOM) or an HTML table.
+
+Each `.rq` file is its own OpenAPI operation (`GET /queries/<name>`) with typed parameters; the
+allowed values a header takes "from the data" are queried once when the app starts and shown as
+enums. Every answer carries the SPARQL it ran: a JSON field, an HTML block, or the
+`X-SPARQL-Query` header (percent-encoded UTF-8) for CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from service.curated import (
+    CuratedQuery,
+    ParameterError,
+    as_oxigraph,
+    choices_from,
+    load_library,
+    page_bounds,
+    paged,
+    shown,
+)
+from service.deps import RunnerDep, SettingsDep
+from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
+from service.sparql.formats import JSON, Format, negotiate
+from service.sparql.runner import QueryJob, QueryRunner
+
+router = APIRouter(tags=["curated queries"])
+
+HTML = Format("html", "text/html")
+CSV = Format("csv", "text/csv")
+JSON_OUT = Format("json", "application/json")
+OUTPUTS = (JSON_OUT, CSV, HTML)
+BOM = "\ufeff"
+NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double", "float")}
+_templates = Environment(loader=PackageLoader("service", "templates"), autoescape=select_autoescape())
+_OPENAPI_TYPES: dict[str, dict[str, Any]] = {
+    "iri": {"type": "string"}, "string": {"type": "string"}, "label": {"type": "string"},
+    "integer": {"type": "integer"}, "decimal": {"type": "number"},
+    "date": {"type": "string", "format": "date"},
+    "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a curated query's answer, with what it ran."""
+
+    query: CuratedQuery
+    columns: list[str]
+    rows: list[dict[str, dict[str, str]]]
+    """SPARQL JSON terms by column; unbound columns are absent."""
+    sparql: str
+    bindings: dict[str, str]
+    limit: int
+    offset: int
+    more: bool
+
+
+def install(app: FastAPI) -> None:
+    """Load the library (a bad header stops start-up here), add one operation per query."""
+    library = load_library()
+    app.state.curated = library
+    app.state.curated_choices = {}
+    for query in library.values():
+        app.add_api_route(
+            f"/queries/{query.name}", _endpoint(query), methods=["GET"], name=f"query_{query.name}",
+            summary=query.title, description=query.description, tags=["curated queries"],
+            responses={200: {"content": {"text/csv": {}, "text/html": {}}}, 400: ERROR_RESPONSE,
+                       503: ERROR_RESPONSE},
+            openapi_extra={"parameters": _openapi_parameters(query)})
+    app.include_router(router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+
+
+async def load_choices(app: FastAPI, runner: QueryRunner) -> None:
+    """Run every `values from` query once, at start-up, for the enums and the HTML forms."""
+    choices: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for query in app.state.curated.values():
+        for parameter in query.parameters:
+            if parameter.values_query:
+                try:
+                    result = await runner.run(QueryJob(parameter.values_query, JSON, result_limit=500))
+                except ServiceError:
+                    continue  # a store not there yet: no enum, the parameter still takes any value
+                rows = [{k: v["value"] for k, v in b.items()}
+                        for b in json.loads(result.body)["results"]["bindings"]]
+                choices[query.name, parameter.name] = choices_from(rows, parameter)
+    app.state.curated_choices = choices
+    app.openapi_schema = None
+
+
+@router.get("/queries", responses={200: {"content": {"text/html": {}}}})
+async def list_queries(request: Request) -> Response:
+    """The curated queries: name, title, description and parameters (JSON, or HTML by Accept)."""
+    listing = [_describe(request.app, q) for q in request.app.state.curated.values()]
+    wanted = request.query_params.get("format")
+    fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), (JSON_OUT, HTML))
+    if fmt == HTML:
+        body = _templates.get_template("queries.html").render(queries=listing)
+        return Response(body, media_type="text/html")
+    return Response(json.dumps({"queries": listing}, ensure_ascii=False), media_type="application/json")
+
+
+Endpoint = Callable[[Request, RunnerDep, SettingsDep], Coroutine[Any, Any, Response]]
+
+
+def _endpoint(query: CuratedQuery) -> Endpoint:
+    async def run_query(request: Request, runner: RunnerDep, settings: SettingsDep) -> Response:
+        raw = dict(request.query_params)
+        wanted = raw.get("format")
+        fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), OUTPUTS)
+        page = await run(runner, query, raw, settings.result_limit)
+        return _respond(request, page, fmt)
+
+    run_query.__doc__ = query.description
+    return run_query
+
+
+async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], most: int) -> Page:
+    """Bind, page and run one curated query through the worker pool; one row more says `more`."""
+    try:
+        limit, offset = page_bounds(raw, most)
+        bindings = query.bind(raw)
+    except ParameterError as error:
+        raise BadRequest(str(error)) from error
+    text = paged(query.sparql, limit + 1, offset)
+    result = await runner.run(QueryJob(
+        query=text, fmt=JSON, result_limit=limit + 1,
+        substitutions=tuple((name, as_oxigraph(term)) for name, term in bindings.items())))
+    document = json.loads(result.body)
+    rows = document["results"]["bindings"]
+    return Page(query, document["head"]["vars"], rows[:limit],
+                shown(paged(query.sparql, limit, offset), bindings),
+                {name: term.n3() for name, term in bindings.items()}, limit, offset, len(rows) > limit)
+
+
+def _respond(request: Request, page: Page, fmt: Format) -> Response:
+    if fmt == CSV:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(page.columns)
+        writer.writerows([row.get(c, {}).get("value", "") for c in page.columns] for row in page.rows)
+        return Response((BOM + buffer.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"X-SPARQL-Query": quote(page.sparql), "Vary": "Accept",
+                                 "Content-Disposition": f'attachment; filename="{page.query.name}.csv"'})
+    if fmt == HTML:
+        body = _templates.get_template("query.html").render(
+            page=page, query=_describe(request.app, page.query), values=dict(request.query_params),
+            cells=[[row.get(c) for c in page.columns] for row in page.rows])
+        return Response(body, media_type="text/html", headers={"Vary": "Accept"})
+    document = {"query": page.query.name, "title": page.query.title, "sparql": page.sparql,
+                "bindings": page.bindings, "limit": page.limit, "offset": page.offset, "more": page.more,
+                "columns": page.columns,
+                "rows": [{c: _plain(row[c]) for c in page.columns if c in row} for row in page.rows]}
+    return Response(json.dumps(document, ensure_ascii=False), media_type="application/json",
+                    headers={"Vary": "Accept"})
+
+
+def _plain(term: dict[str, str]) -> object:
+    """A cell as JSON: numbers as numbers, everything else as its lexical form or IRI."""
+    if term.get("datatype") in NUMERIC:
+        number = Decimal(term["value"])
+        return int(number) if number == number.to_integral_value() else float(number)
+    return term["value"]
+
+
+def _by_name(name: str) -> Format:
+    for fmt in OUTPUTS:
+        if fmt.name == name:
+            return fmt
+    raise BadRequest(f"format must be one of {', '.join(f.name for f in OUTPUTS)}")
+
+
+def _describe(app: FastAPI, query: CuratedQuery) -> dict[str, Any]:
+    found = app.state.curated_choices
+    return {"name": query.name, "title": query.title, "description": query.description,
+            "path": f"/queries/{query.name}",
+            "parameters": [{"name": p.name, "type": p.type, "doc": p.doc, "default": p.default,
+                            "required": p.required, "namespace": p.namespace,
+                            "values": [{"value": v, "label": label} for v, label in
+                                       [(v, v) for v in p.choices] or found.get((query.name, p.name), [])],
+                            "values_from_data": p.values_query is not None}
+                           for p in query.parameters]}
+
+
+def _openapi_parameters(query: CuratedQuery) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = [
+        {"name": p.name, "in": "query", "required": p.required and p.default is None,
+         "description": p.doc + (f" Namespace: {p.namespace}" if p.namespace else ""),
+         "schema": {**_OPENAPI_TYPES[p.type], **({"default": p.default} if p.default else {}),
+                    **({"enum": list(p.choices)} if p.choices else {})}}
+        for p in query.parameters]
+    return [*parameters,
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 100, "minimum": 1}},
+            {"name": "offset", "in": "query", "schema": {"type": "integer", "default": 0, "minimum": 0}},
+            {"name": "format", "in": "query", "description": "Overrides Accept.",
+             "schema": {"type": "string", "enum": [f.name for f in OUTPUTS]}}]
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema, with the enums that the data gave at start-up."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    for (name, parameter), values in app.state.curated_choices.items():
+        for item in schema["paths"].get(f"/queries/{name}", {}).get("get", {}).get("parameters", []):
+            if item["name"] == parameter and values:
+                item["schema"]["enum"] = [value for value, _ in values]
+    app.openapi_schema = schema
+    return schema
