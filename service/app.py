@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from service.config import Settings
 from service.errors import ServiceError, handle_error
-from service.routes import dump, entities, health, ontology, search, sparql
+from service.routes import dump, entities, health, ontology, queries, search, sparql
 from service.search import SearchIndexCache
 from service.sparql.runner import QueryRunner
 
@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
                              settings.sparql_endpoint)
         await runner.start()
         app.state.runner = runner
+        await queries.load_choices(app, runner)
         try:
             yield
         finally:
@@ -49,4 +50,5 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_exception_handler(error, handle_error)
     for module in (sparql, health, dump, ontology, search, entities):
         app.include_router(module.router)
+    queries.install(app)
     return app
