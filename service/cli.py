@@ -17,9 +17,11 @@ from tqdm import tqdm
 from ingest.build import build, build_all, default_jobs, store_document
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
-from ingest.store import Store, connect
+from ingest.store import Solutions, Store, connect
 from ingest.store.updates import is_iri
+from ingest.vocabulary import load_vocabulary
 from service.config import Settings
+from service.curated import ParameterError, load_library, page_bounds, paged
 
 app = typer.Typer(help="policykg: a knowledge graph of Chinese local IP policy documents.",
                   no_args_is_help=True, add_completion=False)
@@ -123,6 +125,7 @@ def ingest(
             except IngestError as error:
                 tqdm.write(f"error: {error}", file=sys.stderr)
                 failed += 1
+        load_vocabulary(store)
     typer.echo(f"ingested {len(files) - failed} of {len(files)} document(s) into {settings.store_location}",
                err=True)
     if failed:
@@ -200,6 +203,66 @@ def serve(
     chosen = {name: value for name, value in limits.items() if value is not None}
     settings = dataclasses.replace(ctx.obj, **chosen)
     uvicorn.run(create_app(settings), host=host, port=port)
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    sparql: Annotated[str, typer.Argument(help="A .rq file, or the query text itself.")],
+) -> None:
+    """Run a SPARQL query over the store and print its rows as a tab-separated table."""
+    path = Path(sparql)
+    text = path.read_text(encoding="utf-8") if sparql.endswith(".rq") or path.is_file() else sparql
+    with open_store(ctx.obj) as store:
+        try:
+            result = store.query(text)
+        except (SyntaxError, ValueError, RuntimeError) as error:
+            typer.echo(f"error: query: {error}", err=True)
+            raise typer.Exit(1) from error
+    if isinstance(result, Solutions):
+        print_table(result)
+    elif isinstance(result, bool):
+        typer.echo(str(result).lower())
+    else:
+        typer.echo(result.serialize(format="turtle"))
+
+
+@app.command()
+def queries(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="A curated query; all are listed when left out.")] = None,
+    param: Annotated[list[str] | None, typer.Option(help="A parameter as NAME=VALUE; repeatable.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows per page.")] = 100,
+    offset: Annotated[int, typer.Option(help="Rows skipped.")] = 0,
+) -> None:
+    """List the curated queries, or run one (parameters bound as RDF terms) and print its rows."""
+    library = load_library()
+    if name is None:
+        for curated in library.values():
+            typer.echo(f"{curated.name}\t{curated.title}")
+        return
+    if name not in library:
+        typer.echo(f"error: queries: no curated query {name!r}; try: {', '.join(library)}", err=True)
+        raise typer.Exit(2)
+    raw = dict(item.partition("=")[::2] for item in param or [])
+    try:
+        bindings = library[name].bind(raw)
+        page = page_bounds({"limit": str(limit), "offset": str(offset)}, ctx.obj.result_limit)
+    except ParameterError as error:
+        typer.echo(f"error: queries: {name}: {error}", err=True)
+        raise typer.Exit(2) from error
+    with open_store(ctx.obj) as store:
+        result = store.query(paged(library[name].sparql, *page), bindings)
+    assert isinstance(result, Solutions)
+    print_table(result)
+
+
+def print_table(result: Solutions) -> None:
+    """Rows as tab-separated values under a header line; an unbound cell is empty."""
+    typer.echo("\t".join(result.variables))
+    for row in result.rows:
+        cells = (" ".join(str(row.get(v, "")).split()) for v in result.variables)
+        typer.echo("\t".join(cells))
 
 
 def main() -> None:
