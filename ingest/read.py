@@ -172,7 +172,7 @@ def _strip_pinyin(draft: _Draft) -> _Draft:
 
 
 _HAN = r"\u3400-\u9fff"
-_HALF_WIDTH_PUNCTUATION = re.compile(rf"(?<=[{_HAN}])[,;:!?]|[,;:!?](?=[{_HAN}])")
+_HALF_WIDTH_PUNCTUATION = re.compile(rf"(?<=[{_HAN}])[,;:!?]|[,;:!?](?=[ \t\u00a0\u3000]*[{_HAN}])")
 _HALF_WIDTH_BRACKETS = re.compile(rf"\(([^()\n]*[{_HAN}][^()\n]*)\)")
 _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 

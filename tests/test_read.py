@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import time
+import unicodedata
 from pathlib import Path
 
 import opencc
@@ -142,7 +143,7 @@ def test_taiwan_copy_has_mainland_wording() -> None:
         ("增长率达到１５％以上", "增长率达到15%以上"),
         ("每年支持2～3个项目", "每年支持2~3个项目"),
         ("（一）总体目标：", "（一）总体目标："),
-        ("(一)推动高质量知识产权创造", "(一)推动高质量知识产权创造"),
+        ("(1)推动高质量知识产权创造", "(1)推动高质量知识产权创造"),
         ("汕府〔2016〕69号；泉政文〔2021〕70号", "汕府〔2016〕69号；泉政文〔2021〕70号"),
         ("“三创”园、《纲要》！？", "“三创”园、《纲要》！？"),
         ("\u3000\u3000一、目标任务", "  一、目标任务"),
@@ -171,7 +172,7 @@ def test_nfkc_only_where_safe(printed: str, normalised: str) -> None:
         ),
         ("2016 年 9 月 19 日印发", "2016年9月19日印发"),
         ("1. 开展知识产权综合管理体制改革", "1. 开展知识产权综合管理体制改革"),
-        ("(一) 指导思想。", "(一) 指导思想。"),
+        ("(1) 指导思想。", "(1) 指导思想。"),
         ("RCEP 框架下 TISC 中心", "RCEP 框架下 TISC 中心"),
         ("2018 2021", "2018 2021"),
         ("请认真遵照执行。      ", "请认真遵照执行。"),
@@ -217,10 +218,10 @@ def test_sentence_cut_by_a_break_is_joined(printed: str, normalised: str) -> Non
     "printed",
     [
         "一、指导思想\n全面贯彻党的十九大精神，推动发展。",
-        "（一）推动高质量知识产权创造,着力打造创新高地\n1\n强化高质量创新导向\n贯彻落实办法,重点加大支持。",
+        "（一）推动高质量知识产权创造，着力打造创新高地\n1\n强化高质量创新导向\n贯彻落实办法，重点加大支持。",
         "责任单位：市市场监管局、科技局、发改委、国资委、工信局\n\n2.强化发明专利评价导向。引导资金倾斜。",
         "现将方案印发给你们，请认真组织实施，按期报送\n\n泉州市鲤城区人民政府办公室\n\n2018年4月16日",
-        "提升县(区)、园区、企业管理能力\n培育国家知识产权强县建设示范县，提升管理能力。",
+        "提升县（区）、园区、企业管理能力\n培育国家知识产权强县建设示范县，提升管理能力。",
         "（一）加强组织领导，建立长效工作机制\n进一步完善工作机制，统筹推进。",
         "健全知识产权管理体制机制。（区知识产权工作领导小组按职责分工负责）\n加强保护工作，完善机制。",
         "泰安市泰山区国家知识产权强县建设试点\n县（区）工作方案（2022-2025年）",
@@ -228,6 +229,64 @@ def test_sentence_cut_by_a_break_is_joined(printed: str, normalised: str) -> Non
     ],
 )
 def test_headings_titles_and_signatures_are_not_joined(printed: str) -> None:
+    assert read(printed) == printed
+
+
+@pytest.mark.parametrize(
+    ("printed", "normalised"),
+    [
+        ("武漢市知識產(chǎn)權(quán)發(fā)展", "武汉市知识产权发展"),
+        ("常政發(fā)〔2010〕182號(hào)", "常政发〔2010〕182号"),
+        ("知识产（chǎn）权", "知识产权"),
+        ("专利(PCT)申请", "专利(PCT)申请"),
+        ("商标(a)类", "商标(a)类"),
+        ("第(2)项", "第(2)项"),
+    ],
+)
+def test_pinyin_glosses_are_removed(printed: str, normalised: str) -> None:
+    """A tone-marked syllable in brackets after a character is a gloss; other bracketed
+    Latin (an acronym, a letter without tone) is text."""
+    assert read(printed) == normalised
+
+
+def test_pinyin_gloss_keeps_the_offset_map() -> None:
+    source = read_bytes("知识产(chǎn)权局".encode(), "snippet.txt")
+    start = source.text.index("权局")
+    assert source.original[slice(*source.original_span(start, start + 2))] == "权局"
+
+
+@pytest.mark.parametrize(
+    ("printed", "normalised"),
+    [
+        ("推动发展,加强保护;完善机制:", "推动发展，加强保护；完善机制："),
+        ("(市场监管总局、知识产权局负责)", "（市场监管总局、知识产权局负责）"),
+        ("工作方案(2022-2025年)", "工作方案（2022-2025年）"),
+        ("资助1,000元", "资助1,000元"),
+        ("(1)加强创造", "(1)加强创造"),
+        ("见https://example.org/a", "见https://example.org/a"),
+    ],
+)
+def test_half_width_punctuation_in_chinese_is_full_width(printed: str, normalised: str) -> None:
+    assert read(printed) == normalised
+
+
+@pytest.mark.parametrize(
+    ("printed", "normalised"),
+    [
+        ("二OO九年九月二十一日", "二〇〇九年九月二十一日"),
+        ("二oo八年", "二〇〇八年"),
+        ("二0一0年", "二〇一〇年"),
+        ("二○二一年", "二〇二一年"),
+        ("2009年", "2009年"),
+        ("OOOO年", "OOOO年"),
+    ],
+)
+def test_year_zero_look_alikes(printed: str, normalised: str) -> None:
+    assert read(printed) == normalised
+
+
+def test_site_field_lines_are_not_joined() -> None:
+    printed = "索引号：014236233/2022-05689分类：市场监管、安全生产监管\n发布机构：某区人民政府\n文号：某政发〔2022〕15号"
     assert read(printed) == printed
 
 
@@ -275,7 +334,8 @@ def test_offsets_are_a_monotone_map_onto_the_original(path: Path) -> None:
     assert all(a <= b for a, b in zip(source.offsets, source.offsets[1:], strict=False))
     for index, char in enumerate(source.text):
         if char in "，。；：、《》“”〔〕（）":
-            assert source.original[source.offsets[index]] == char
+            printed = source.original[source.offsets[index]]
+            assert unicodedata.normalize("NFKC", printed) == unicodedata.normalize("NFKC", char)
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda path: path.name[:3])
