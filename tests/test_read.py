@@ -341,7 +341,8 @@ def test_offsets_are_a_monotone_map_onto_the_original(path: Path) -> None:
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda path: path.name[:3])
 def test_original_span_reads_again_as_the_text_span(path: Path) -> None:
     """Spans between punctuation cut no term and no phrase, so reading the original slice
-    on its own must give the same text, up to the whitespace that joins remove."""
+    on its own must give the same text, up to the whitespace that joins remove and the
+    width of punctuation."""
     source = read_file(path)
     marks = [index for index, char in enumerate(source.text) if char in "，。；："]
     rng = random.Random(path.name)
@@ -349,7 +350,13 @@ def test_original_span_reads_again_as_the_text_span(path: Path) -> None:
         start, end = sorted(rng.sample(marks, 2))
         begin, stop = source.original_span(start, end)
         again = read_bytes(source.original[begin:stop].encode("utf-8"), path.name).text
-        assert re.sub(r"\s", "", again) == re.sub(r"\s", "", source.text[start:end])
+        assert _folded(again) == _folded(source.text[start:end])
+
+
+def _folded(text: str) -> str:
+    """Without whitespace and up to NFKC: a slice's first comma has lost the Chinese
+    before it, so it may stay half-width."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text))
 
 
 # --- bad input ------------------------------------------------------------------------
