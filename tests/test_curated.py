@@ -1,0 +1,267 @@
+"""Curated queries: strict headers, typed parameters, safe binding, and right rows over the corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from typer.testing import CliRunner
+
+from ingest.build import ingest_file
+from ingest.store import Solutions
+from ingest.store.embedded import EmbeddedStore
+from ingest.vocabulary import VOCABULARY_GRAPH, load_vocabulary
+from service.cli import app as cli
+from service.curated import (
+    CuratedQuery,
+    HeaderError,
+    Parameter,
+    ParameterError,
+    load_library,
+    paged,
+    parse_query,
+)
+
+LIBRARY = load_library()
+GOOD = """#+ title: Targets
+#+ description: Targets of one indicator,
+#+   in every city.
+#+ param indicator: iri
+#+   namespace: https://w3id.org/policykg/def/indicator/
+#+   default: inventionPatentsPer10k
+#+ param year: year
+PREFIX pkg: <https://w3id.org/policykg/def#>
+SELECT ?target ?indicator ?year WHERE { ?target pkg:indicator ?indicator ; pkg:year ?year }
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Iterator[EmbeddedStore]:
+    """The corpus and the vocabulary graph, as `policykg ingest` leaves them."""
+    opened = EmbeddedStore(tmp_path_factory.mktemp("curated") / "store")
+    for file in corpus_files:
+        ingest_file(opened, file)
+    load_vocabulary(opened)
+    yield opened
+    opened.close()
+
+
+def run(store: EmbeddedStore, name: str, limit: int = 1000, **raw: str) -> list[dict[str, str]]:
+    query = LIBRARY[name]
+    result = store.query(paged(query.sparql, limit, 0), query.bind(raw))
+    assert isinstance(result, Solutions)
+    return [{k: str(v) for k, v in row.items()} for row in result.rows]
+
+
+def test_header_is_parsed() -> None:
+    query = parse_query("targets", GOOD)
+    assert (query.title, query.description) == ("Targets", "Targets of one indicator, in every city.")
+    assert [(p.name, p.type, p.default) for p in query.parameters] == [
+        ("indicator", "iri", "inventionPatentsPer10k"), ("year", "year", None)]
+
+
+@pytest.mark.parametrize(("text", "complaint"), [
+    ("SELECT ?s { ?s ?p ?o }", "title"),
+    ("#+ title: T\nSELECT ?s { ?s ?p ?o }", "description"),
+    ("#+ title: T\n#+ title: U\n#+ description: D\nSELECT ?s { ?s ?p ?o }", "title"),
+    ("#+ title: T\n#+ description: D\n#+ author: me\nSELECT ?s { ?s ?p ?o }", "author"),
+    ("#+ title: T\n#+ description: D\n#+ param s: colour\nSELECT ?s { ?s ?p ?o }", "unknown type"),
+    ("#+ title: T\n#+ description: D\n#+ param s: iri\n#+   colour: red\nSELECT ?s { ?s ?p ?o }", "colour"),
+    ("#+ title: T\n#+ description: D\n#+ param n: integer\n#+   default: ten\nSELECT ?n { ?s ?p ?n }", "ten"),
+    ("#+ title: T\n#+ description: D\n#+ param o: iri\nSELECT ?s { ?s ?p ?o }", "projection"),
+    ("#+ title: T\n#+ description: D\nSELECT ?s { ?s ?p ?o } LIMIT 5", "LIMIT"),
+    ("#+ title: T\n#+ description: D\nSELECT ?s { ?s ?p ", "syntax"),
+    ("#+ title: T\n#+ description: D\nASK { ?s ?p ?o }", "SELECT"),
+    ("#+ title: T\n#+ description: D\n#+ param limit: integer\nSELECT ?limit { ?s ?p ?limit }", "reserved"),
+    ("#+ title: T\n#+ description: D\n#+ param s: iri\n#+   values from: SELECT ?x { ?x ?p ?o }\n"
+     "SELECT ?s { ?s ?p ?o }", "?value"),
+])
+def test_bad_header_names_the_file(text: str, complaint: str) -> None:
+    with pytest.raises(HeaderError) as error:
+        parse_query("broken", text)
+    assert "broken.rq" in str(error.value)
+    assert complaint in str(error.value)
+
+
+def test_library_stops_at_a_bad_file(tmp_path: Path) -> None:
+    (tmp_path / "good.rq").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "bad.rq").write_text("#+ title: no description\nSELECT * {}", encoding="utf-8")
+    with pytest.raises(HeaderError, match=r"bad\.rq"):
+        load_library(tmp_path)
+
+
+PARAMETERS = [
+    (Parameter("i", "iri", namespace="https://w3id.org/policykg/def/topic/"), "WellKnownBrand",
+     URIRef("https://w3id.org/policykg/def/topic/WellKnownBrand")),
+    (Parameter("i", "iri"), "https://example.org/x", URIRef("https://example.org/x")),
+    (Parameter("c", "label"), "泉州市", Literal("泉州市", lang="zh")),
+    (Parameter("s", "string"), "每件", Literal("每件")),
+    (Parameter("n", "integer"), "12", Literal(12)),
+    (Parameter("d", "decimal"), "0.50", Literal(Decimal("0.5"), datatype=XSD.decimal)),
+    (Parameter("y", "year"), "2025", Literal(2025)),
+    (Parameter("t", "date"), "2024-12-22", Literal(date(2024, 12, 22), datatype=XSD.date)),
+    (Parameter("t", "date"), "today", Literal(date(2030, 1, 2), datatype=XSD.date)),
+]
+
+
+@pytest.mark.parametrize(("parameter", "raw", "term"), PARAMETERS)
+def test_values_become_typed_terms(parameter: Parameter, raw: str, term: object) -> None:
+    assert parameter.term(raw, today=date(2030, 1, 2)) == term
+
+
+@pytest.mark.parametrize(("parameter", "raw"), [
+    (Parameter("i", "iri"), "not an iri"),
+    (Parameter("i", "iri", namespace="https://w3id.org/policykg/def/topic/"), "> } ; DROP ALL #"),
+    (Parameter("n", "integer"), "1 OFFSET 5"),
+    (Parameter("y", "year"), "202"),
+    (Parameter("t", "date"), "2024-13-01"),
+    (Parameter("k", "iri", choices=("cites", "repeals")), "mentions"),
+])
+def test_values_that_do_not_fit_are_refused(parameter: Parameter, raw: str) -> None:
+    with pytest.raises(ParameterError):
+        parameter.term(raw)
+
+
+def test_unknown_and_missing_parameters() -> None:
+    overview = LIBRARY["policy-overview"]
+    with pytest.raises(ParameterError, match="required"):
+        overview.bind({})
+    with pytest.raises(ParameterError, match="unknown parameter"):
+        LIBRARY["targets-by-indicator"].bind({"indicatr": "x"})
+
+
+def test_every_packaged_query_is_documented() -> None:
+    assert len(LIBRARY) >= 10
+    for query in LIBRARY.values():
+        assert isinstance(query, CuratedQuery) and query.title and len(query.description) > 40
+        assert all(p.doc for p in query.parameters), query.name
+
+
+def test_vocabulary_graph_holds_the_schemes(store: EmbeddedStore) -> None:
+    ask = store.query(f"ASK {{ GRAPH <{VOCABULARY_GRAPH}> {{ "
+                      "<https://w3id.org/policykg/def/topic/WellKnownBrand> ?p ?o } }")
+    assert ask is True
+
+
+def test_targets_for_high_value_patents_per_10k(store: EmbeddedStore) -> None:
+    rows = run(store, "targets-by-indicator")
+    found = {(r["city"], r["value"], r["unit"], r["year"]) for r in rows}
+    assert {("泉州市", "4", "件", "2023"), ("福州市", "10", "件", "2025")} <= found
+    assert all(r["indicatorLabel"] == "每万人口高价值发明专利拥有量" for r in rows)
+    assert all(r["quote"] and r["file"].endswith(".txt") for r in rows)
+    quanzhou = [r for r in rows if r["city"] == "泉州市"]
+    assert len(quanzhou) == 1 and quanzhou[0]["docNumber"] == "泉政文〔2021〕70号"
+
+
+def test_targets_for_one_city(store: EmbeddedStore) -> None:
+    rows = run(store, "targets-by-indicator", city="福州市")
+    assert [(r["city"], r["value"]) for r in rows] == [("福州市", "10")]
+
+
+def test_incentives_for_well_known_brands(store: EmbeddedStore) -> None:
+    rows = run(store, "incentives-by-topic", topic="WellKnownBrand")
+    quanzhou = [r for r in rows if r["city"] == "泉州市"]
+    assert any(r["amount"] == "300000" and r["per"] == "每件" for r in quanzhou)
+    assert all(r["units"] and r["docNumber"] for r in quanzhou)
+
+
+def test_incentives_by_kind(store: EmbeddedStore) -> None:
+    rows = run(store, "incentives-by-topic", topic="PledgeFinancing", kind="interest_subsidy")
+    assert rows and all(r["kind"].endswith("interest_subsidy") for r in rows)
+    assert any(r["rate"] and r["cap"] for r in rows)
+
+
+def test_injection_stays_a_value(store: EmbeddedStore) -> None:
+    before = store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    rows = run(store, "targets-by-indicator", city='泉州市"@zh } } ; DROP ALL ; SELECT * { ?s ?p ?o #')
+    assert rows == []
+    assert store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }") == before
+
+
+def test_shared_units_within_city(store: EmbeddedStore) -> None:
+    rows = run(store, "shared-units-within-city", city="泉州市")
+    assert rows and all(int(r["measures"]) >= 2 and r["city"] == "泉州市" for r in rows)
+    assert any(r["unitName"] == "泉州市市场监督管理局" for r in rows)
+    busy = run(store, "shared-units-within-city", minMeasures="20")
+    assert busy and len(busy) < len(run(store, "shared-units-within-city"))
+    assert all(int(r["measures"]) >= 20 for r in busy)
+
+
+def test_shared_units_across_cities_by_organ_type(store: EmbeddedStore) -> None:
+    rows = run(store, "shared-units-across-cities", organType="MarketRegulation")
+    cities = {r["city"] for r in rows}
+    assert {"泉州市", "泰山区"} <= cities
+    assert all("市场监督管理局" in r["units"] or "市场监管" in r["units"] for r in rows)
+
+
+def test_units_that_co_own_most_measures(store: EmbeddedStore) -> None:
+    rows = run(store, "unit-co-ownership", limit=10)
+    counts = [int(r["coOwned"]) for r in rows]
+    assert counts == sorted(counts, reverse=True) and counts[0] >= 10
+    assert all(int(r["coOwned"]) <= int(r["measures"]) for r in rows)
+
+
+def test_city_topic_coverage_marks_gaps(store: EmbeddedStore) -> None:
+    rows = run(store, "city-topic-coverage")
+    by_city: dict[str, dict[str, int]] = {}
+    for r in rows:
+        by_city.setdefault(r["city"], {})[r["topic"].rsplit("/", 1)[1]] = int(r["measures"])
+    assert {"泉州市", "福州市"} <= set(by_city)
+    assert by_city["泉州市"]["WellKnownBrand"] >= 1
+    assert all(0 in topics.values() and max(topics.values()) > 0 for topics in by_city.values())
+
+
+def test_instrument_stage_counts(store: EmbeddedStore) -> None:
+    rows = run(store, "instrument-stage-counts", city="泉州市")
+    assert rows and all(r["instrumentLabel"] and r["stageLabel"] and int(r["measures"]) > 0 for r in rows)
+
+
+def test_citation_network(store: EmbeddedStore) -> None:
+    rows = run(store, "citation-network", city="鲤城区")
+    assert any(r["cited"] == "闽知管〔2018〕9号" for r in rows)
+    assert all(r["relation"].endswith("#cites") or r["relation"].endswith("#repeals") for r in rows)
+
+
+def test_policy_overview(store: EmbeddedStore) -> None:
+    policy = next(r["policy"] for r in run(store, "targets-by-indicator", city="泉州市"))
+    rows = run(store, "policy-overview", policy=policy)
+    sections = {r["section"] for r in rows}
+    assert sections == {"1 measure", "2 target", "3 incentive"}
+    assert any(r["section"] == "1 measure" and "泉州市市场监督管理局" in r["units"] for r in rows)
+
+
+def test_policies_in_force(store: EmbeddedStore) -> None:
+    titles = {r["title"] for r in run(store, "policies-in-force", date="2024-06-01")}
+    later = {r["title"] for r in run(store, "policies-in-force", date="2025-01-01")}
+    quanzhou = "泉州市人民政府关于促进知识产权高质量发展的若干意见"
+    assert quanzhou in titles and quanzhou not in later
+    assert not {r["title"] for r in run(store, "policies-in-force", date="2000-01-01")}
+
+
+def test_cli_queries_and_query(tmp_path: Path, corpus_files: list[Path]) -> None:
+    path = tmp_path / "store"
+    runner = CliRunner()
+    ingested = runner.invoke(cli, ["--store", str(path), "ingest", str(corpus_files[1])])
+    assert ingested.exit_code == 0, ingested.output
+    listed = runner.invoke(cli, ["--store", str(path), "queries"])
+    assert "targets-by-indicator" in listed.stdout
+    table = runner.invoke(cli, ["--store", str(path), "queries", "targets-by-indicator",
+                                "--param", "indicator=highValueInventionPatentsPer10k"])
+    assert table.exit_code == 0
+    header, *lines = table.stdout.splitlines()
+    assert header.split("\t")[:3] == ["city", "value", "unit"]
+    assert lines and lines[0].split("\t")[:3] == ["泉州市", "4", "件"]
+    bad = runner.invoke(cli, ["--store", str(path), "queries", "targets-by-indicator", "--param", "year=x"])
+    assert bad.exit_code == 2
+    rq = tmp_path / "count.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/policykg/def#Policy> }")
+    counted = runner.invoke(cli, ["--store", str(path), "query", str(rq)])
+    assert counted.stdout.split() == ["n", "1"]
+    vocabulary = runner.invoke(cli, ["--store", str(path), "query",
+                                     f"ASK {{ GRAPH <{VOCABULARY_GRAPH}> {{ ?s ?p ?o }} }}"])
+    assert vocabulary.stdout.strip() == "true"
