@@ -45,6 +45,7 @@ MAX_MEASURES = 10_000_000
 STAMP_INTERVAL = 10.0
 """Seconds between two looks at a remote store's catalogue for changes."""
 
+LABEL_KINDS = ("prefLabel", "altLabel", "hiddenLabel")
 _WORD = re.compile(r"\w")
 
 MEASURES_QUERY = """\
@@ -125,15 +126,23 @@ def _tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    every = ("prefLabel", "altLabel", "hiddenLabel")
-    for label, _ in concept_labels("topics.ttl", str(TOPIC), "zh-Hans", every):
+    for label, _ in concept_labels("topics.ttl", str(TOPIC), "zh-Hans", LABEL_KINDS):
         tokenizer.add_word(label)
     return tokenizer
 
 
 def tokens(text: str) -> list[str]:
-    """Search-mode tokens (知识产权 → 知识, 产权, 知识产权), lower-cased, without punctuation."""
-    return [token.lower() for token in _tokenizer().lcut_for_search(text) if _WORD.search(token)]
+    """Each jieba word and every dictionary word inside it (知识产权质押融资 → 知识产权, 产权, 质押…),
+    lower-cased, without punctuation: jieba's own search mode stops at three characters."""
+    tokenizer = _tokenizer()
+    found = []
+    for word in tokenizer.lcut(text):
+        if not _WORD.search(word):
+            continue
+        found += [word[i:j] for size in range(2, len(word)) for i in range(len(word) - size + 1)
+                  if tokenizer.FREQ.get(word[i:(j := i + size)])]
+        found.append(word)
+    return [token.lower() for token in found]
 
 
 @cache
@@ -141,7 +150,7 @@ def topic_labels() -> dict[str, str]:
     """Every label (zh and en, any case) and local name of a topic → its local name."""
     found = {name.lower(): name for _, name in concept_labels("topics.ttl", str(TOPIC), "zh-Hans")}
     for language in ("zh-Hans", "zh-Hant", "en"):
-        for label, name in concept_labels("topics.ttl", str(TOPIC), language, ("prefLabel", "altLabel")):
+        for label, name in concept_labels("topics.ttl", str(TOPIC), language, LABEL_KINDS):
             found.setdefault(label.lower(), name)
     return found
 

@@ -1,0 +1,191 @@
+"""Precedent search: tokens, topics, ranking and filters on hand-made measures; /search over the corpus."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from live_service import serve
+
+from ingest.build import ingest_file
+from ingest.store.embedded import EmbeddedStore
+from service.app import create_app
+from service.config import Settings
+from service.errors import BadRequest
+from service.search import MeasureIndex, Query, query_topics, tokens, topic_name
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("质押融资贴息", {"质押", "融资", "贴息"}),
+    ("知识产权质押融资", {"知识产权", "质押", "融资"}),
+    ("加强驰名商标保护", {"驰名商标", "商标", "保护"}),
+    ("每件补助30万元。", {"补助", "30", "万元"}),
+])
+def test_tokens_keep_wholes_and_parts(text: str, expected: set[str]) -> None:
+    assert expected <= set(tokens(text))
+
+
+@pytest.mark.parametrize("text", ["。，、；：", "  \n", "（）《》"])
+def test_punctuation_is_no_token(text: str) -> None:
+    assert tokens(text) == []
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("开展知识产权质押融资贴息", "PledgeFinancing"),
+    ("对新认定的驰名商标给予奖励", "WellKnownBrand"),
+    ("推动软件正版化", "Copyright"),
+])
+def test_query_names_topics(text: str, topic: str) -> None:
+    assert topic in query_topics(text)
+
+
+@pytest.mark.parametrize(("given", "name"), [
+    ("PledgeFinancing", "PledgeFinancing"), ("pledgefinancing", "PledgeFinancing"),
+    ("知识产权质押融资", "PledgeFinancing"), ("IP pledge financing", "PledgeFinancing"),
+    ("驰名商标", "WellKnownBrand"),
+])
+def test_topic_filter_by_name_or_label(given: str, name: str) -> None:
+    assert topic_name(given) == name
+
+
+def test_unknown_topic_is_a_bad_request() -> None:
+    with pytest.raises(BadRequest):
+        topic_name("no such topic")
+
+
+def row(measure: str, text: str, place: str, date: str, topics: str = "", parent: str = "") -> dict[str, str]:
+    return {"measure": f"https://w3id.org/policykg/id/m/{measure}", "title": text[:8], "quote": text,
+            "text": text, "place": place, "parent": parent, "date": date, "path": measure,
+            "topics": " ".join(f"https://w3id.org/policykg/def/topic/{t}" for t in topics.split())}
+
+
+@pytest.fixture(scope="module")
+def small_index() -> MeasureIndex:
+    return MeasureIndex([
+        row("a", "对企业知识产权质押融资给予贴息，每家企业最高20万元。", "甲市", "2021-03-01",
+            "PledgeFinancing"),
+        row("b", "鼓励企业申请驰名商标，每件奖励50万元。", "乙市", "2020-05-01", "WellKnownBrand Trademark"),
+        row("c", "推进知识产权质押融资服务，建立银企对接机制。", "丙区", "2022-01-01", "PledgeFinancing",
+            parent="甲市"),
+        row("d", "加强知识产权宣传培训。", "乙市", "2021-06-01", "PublicityEducation"),
+    ])
+
+
+def ranked(index: MeasureIndex, **query: object) -> list[str]:
+    return [hit.path for hit in index.search(Query(**query)).hits]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"text": "质押融资贴息"}, ["a", "c"]),
+    ({"text": "驰名商标奖励"}, ["b"]),
+    ({"text": "质押融资", "city": "甲市"}, ["c", "a"]),
+    ({"text": "质押融资", "city": "丙"}, ["c"]),
+    ({"text": "质押融资", "year": 2021}, ["a"]),
+    ({"text": "企业", "topic": "驰名商标"}, ["b"]),
+    ({"topic": "PledgeFinancing"}, ["c", "a"]),  # c names more of the topic's terms (银企对接)
+    ({"text": "知识产权", "limit": 1, "offset": 1}, ["c"]),
+    ({"text": "没有这个词"}, []),
+])
+def test_ranking_and_filters(small_index: MeasureIndex, query: dict[str, object],
+                             expected: list[str]) -> None:
+    assert ranked(small_index, **query)[: len(expected) or None] == expected
+
+
+def test_hits_carry_citation_and_total(small_index: MeasureIndex) -> None:
+    result = small_index.search(Query(text="质押融资"))
+    assert result.total == 2 and result.topics == ("PledgeFinancing",)
+    hit = result.hits[0]
+    assert hit.score > result.hits[1].score > 0
+    assert hit.quote.startswith(("对企业", "推进")) and hit.city and hit.date
+
+
+def test_a_pasted_paragraph_is_cut_to_its_rarest_terms(small_index: MeasureIndex) -> None:
+    paragraph = "为了进一步加强知识产权工作，" * 30 + "对驰名商标给予奖励。" + "推动高质量发展，" * 30
+    assert ranked(small_index, text=paragraph)[0] == "b"
+
+
+def test_an_empty_store_finds_nothing() -> None:
+    assert MeasureIndex([]).search(Query(text="质押")).hits == ()
+
+
+# ---------------------------------------------------------------- /search over the corpus
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Path:
+    path = tmp_path_factory.mktemp("search") / "store"
+    store = EmbeddedStore(path)
+    for file in corpus_files[:-1]:
+        ingest_file(store, file)
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def base(corpus_store: Path) -> Iterator[str]:
+    with serve(create_app(Settings(corpus_store, query_timeout=30, query_workers=2))) as url:
+        yield url
+
+
+def search(base: str, **params: object) -> dict:
+    response = httpx.get(f"{base}/search", params=params, timeout=60)  # type: ignore[arg-type]
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+DRAFT = ("加强驰名商标保护，支持老字号和传统品牌传承发展，对获得驰名商标保护的本地企业商标给予一次性补助，"
+         "鼓励企业通过商标国际注册开拓海外市场。")
+
+
+@pytest.mark.parametrize(("query", "city", "path"), [
+    ("质押融资贴息", "泉州市", "二/（二）/14"),
+    (DRAFT, "泉州市", "二/（一）/5"),
+    ("知识产权保险补助", "泉州市", "二/（二）/16"),
+])
+def test_drafter_queries_find_the_obvious_measure_first(base: str, query: str, city: str, path: str) -> None:
+    first = search(base, q=query)["hits"][0]
+    assert (first["city"], first["path"]) == (city, path)
+    assert first["quote"] and first["policy_title"] and first["doc_number"] and first["date"]
+    assert first["page"].startswith("/id/") and first["measure"].endswith(first["page"][len("/id/"):])
+
+
+def test_filters_over_the_corpus(base: str) -> None:
+    for hit in search(base, q="知识产权", city="泉州", limit=50)["hits"]:
+        assert "泉州市" in (hit["city"], hit["parent"])
+    years = {hit["date"][:4] for hit in search(base, q="知识产权", year=2021, limit=50)["hits"]}
+    assert years == {"2021"}
+    hits = search(base, q="金融", topic="PledgeFinancing", limit=50)["hits"]
+    assert hits and all("PledgeFinancing" in hit["topics"] for hit in hits)
+
+
+def test_search_page_in_html(base: str) -> None:
+    response = httpx.get(f"{base}/search", params={"q": "质押融资贴息"}, headers={"Accept": "text/html"})
+    assert response.headers["content-type"].startswith("text/html")
+    assert "开展知识产权质押融资贴息" in response.text and 'href="/id/policy/' in response.text
+    form = httpx.get(f"{base}/search", headers={"Accept": "text/html"})
+    assert form.status_code == 200 and "<form" in form.text
+
+
+@pytest.mark.parametrize(("params", "status"), [
+    ({}, 400), ({"q": "x", "topic": "no such topic"}, 400), ({"q": "x", "limit": 0}, 422),
+    ({"q": "x", "year": "soon"}, 422),
+])
+def test_bad_searches_answer_the_one_error_shape(base: str, params: dict[str, object], status: int) -> None:
+    response = httpx.get(f"{base}/search", params=params)  # type: ignore[arg-type]
+    assert response.status_code == status
+    assert response.json()["error"]["status"] == status
+
+
+def test_the_index_follows_the_store(base: str, corpus_store: Path, corpus_files: list[Path]) -> None:
+    """A document ingested while the server runs becomes searchable without a restart."""
+    newcomer = corpus_files[-1]
+    before = search(base, q="知识产权", limit=100)["total"]
+    store = EmbeddedStore(corpus_store)
+    ingest_file(store, newcomer)
+    store.close()
+    deadline = time.monotonic() + 60
+    while search(base, q="知识产权", limit=100)["total"] == before:
+        assert time.monotonic() < deadline, "the index was not rebuilt"
+        time.sleep(0.5)
