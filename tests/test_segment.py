@@ -111,8 +111,8 @@ WEB_COPY = """某市知识产权强市建设方案
 def test_web_copy_free_standing_numbers_and_part_heading() -> None:
     document = doc(WEB_COPY)
     items = [(s.path, s.heading) for s in document.walk() if not s.children]
-    assert items == [(("(一)", "1"), "强化创新导向"), (("(一)", "2"), "打造创新引擎"),
-                     (("(二)", "3"), "加强行政保护")]
+    assert items == [(("（一）", "1"), "强化创新导向"), (("（一）", "2"), "打造创新引擎"),
+                     (("（二）", "3"), "加强行政保护")]
     assert {s.part for s in document.sections} == {"重点任务"}
     assert document.back.startswith("本方案自印发之日起施行")
 
@@ -132,14 +132,42 @@ def test_number_out_of_sequence_stays_text() -> None:
 
 
 @pytest.mark.parametrize(("text", "reason"), [
-    ("今天天气很好。我们去公园散步。\n晚上回家吃饭。\n", "no numbered structure"),
-    ("会议纪要\n一、参会人员。张三。\n二、会议内容。讨论。\n三、下一步。继续。\n", "no policy title"),
+    ("今天天气很好。我们去公园散步。\n晚上回家吃饭。\n", "no intellectual-property or policy vocabulary"),
+    ("番茄炒蛋\n1.打蛋。搅匀。\n2.热油。下锅。\n3.装盘。\n", "no intellectual-property or policy vocabulary"),
+    ("专利是一种权利。很多人申请专利。\n", "no numbered structure .* and no policy vocabulary"),
+    ("关于印发工作方案的通知\n请认真组织实施。\n", "no numbered structure .* and no intellectual-property"),
     ("某市工作方案\n一、主要任务\n1.加强创造。内容。\n2.加强运用。支持企业开展专利导航和", "truncated"),
 ])
 def test_refused_documents(text: str, reason: str) -> None:
     with pytest.raises(IngestError, match=reason) as error:
         doc(text)
     assert error.value.stage == "segment"
+
+
+@pytest.mark.parametrize(("text", "items"), [
+    ("某市专利奖励办法\n1、对获得专利金奖的，奖励20万元。\n", 1),
+    ("1、对获得中国专利金奖的，奖励20万元。\n2、对新认定的示范企业，奖励10万元。\n", 2),
+    ("会议纪要\n一、参会人员。张三。\n二、会议内容。讨论知识产权。\n", 2),
+    ("某区知识产权强区工作方案\n一、主要任务\n1.加强创造。\n2.加强运用。\n"
+     "责任单位：区科技和知识产权局、区财政局", 2),
+    ("某市知识产权工作方案\n一、主要任务\n1.加强创造。支持企业。\n2.加强运用，推进转化\n"
+     "上一篇：某市专利资助办法\n打印本页\n", 2),
+    ("某市知识产权工作方案\n一、主要任务\n1.加强创造。支持企业。\n2.加强运用，推进转化\n"
+     "版权所有，某市人民政府，备案号12345\n", 2),
+])
+def test_kept_documents(text: str, items: int) -> None:
+    """A policy text with one or two numbered items, with no title, ending on a field or on
+    site furniture, is no error."""
+    assert sum(1 for _ in doc(text).walk()) >= items
+
+
+def test_notice_without_numbered_plan_is_all_front() -> None:
+    text = ("区政府关于印发某区知识产权强县建设示范县工作方案的通知\n各镇人民政府：\n"
+            "现印发给你们，请认真组织实施。\n某区人民政府\n2022年11月14日\n"
+            "某区知识产权强县建设示范县\n工作方案（2022-2025年）\n")
+    document = doc(text)
+    assert document.sections == ()
+    assert document.front == document.source.text and document.back == ""
 
 
 @pytest.mark.parametrize("name", ["000", "001", "002", "003", "004"])
@@ -156,7 +184,7 @@ def test_corpus_paths_as_printed() -> None:
     paths_001 = [s.path for s in segment(source("001")).walk() if not s.children]
     assert ("二", "（一）", "1") in paths_001 and ("三", "26") in paths_001 and ("四", "30") in paths_001
     paths_002 = [s.path for s in segment(source("002")).walk() if not s.children]
-    assert paths_002[0] == ("(一)", "1") and paths_002[-1] == ("(七)", "22")
+    assert paths_002[0] == ("（一）", "1") and paths_002[-1] == ("（七）", "22")
 
 
 def test_corpus_back_matter() -> None:
