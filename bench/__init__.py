@@ -1,0 +1,1 @@
+"""The benchmark: a synthetic corpus generator and the ingest/query/service measurements."""

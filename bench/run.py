@@ -1,0 +1,345 @@
+"""run: the benchmark. For each corpus size: ingest throughput and peak memory, the latency of
+every curated query and of /search through the HTTP service, the same curated queries on an
+rdflib in-memory Dataset as the reference (ratio, same rows), and a short concurrency run.
+
+    python bench/run.py --sizes 10 100 1000        # full run, prints Markdown tables
+    python bench/run.py --sizes 10 --quick         # smoke run (the test suite runs this)
+
+Everything runs on 127.0.0.1: the real `policykg ingest` and `policykg serve` commands as
+child processes, over stores in bench/out/ (git-ignored). Curated queries are whatever
+service/queries/*.rq holds when the run starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+from rdflib.term import Node
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import patterns, write_corpus
+from bench.measure import Latency, MemoryPeak, ReferenceEngine, latency, timed
+from ingest.build import default_jobs
+from service.curated import CuratedQuery, as_oxigraph, load_library, paged
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PAGE = 100
+CLI = [sys.executable, "-c", "from service.cli import main; main()"]
+
+
+@dataclass
+class QueryFigures:
+    name: str
+    params: dict[str, str] = field(default_factory=dict)
+    http: Latency | None = None
+    engine: Latency | None = None
+    reference_ms: float | None = None
+    """rdflib median over its runs; None when not run, failed or past the time limit."""
+    reference_failure: str | None = None
+    rows: int = 0
+    same_rows: bool | None = None
+
+
+@dataclass
+class SizeFigures:
+    documents: int
+    ingest_seconds: float = 0.0
+    ingested: int = 0
+    quads: int = 0
+    ingest_peak_mb: float = 0.0
+    service_peak_mb: float = 0.0
+    queries: list[QueryFigures] = field(default_factory=list)
+    search: Latency | None = None
+    concurrency: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Options:
+    jobs: int
+    repeats: int
+    warmup: int
+    clients: int
+    seconds: float
+    reference_max: int
+    reference_runs: int
+    reference_timeout: float
+
+
+def ingest(size: int, options: Options) -> tuple[SizeFigures, Path]:
+    """Generate the corpus, ingest it into a fresh store with `policykg ingest`, time it."""
+    corpus, store = OUT / str(size), OUT / f"store-{size}"
+    write_corpus(corpus, size)
+    shutil.rmtree(store, ignore_errors=True)
+    figures = SizeFigures(size)
+    command = [*CLI, "--store", str(store), "ingest", "--jobs", str(options.jobs), str(corpus)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    with MemoryPeak(process.pid) as memory:
+        _, errors = process.communicate()
+    figures.ingest_seconds = time.perf_counter() - start
+    figures.ingest_peak_mb = memory.peak / 2**20
+    summary = [line for line in errors.splitlines() if line.startswith("ingested ")]
+    if not summary:
+        raise RuntimeError(f"ingest of {size} documents failed:\n{errors[-2000:]}")
+    figures.ingested = int(summary[-1].split()[1])
+    reader = ox.Store.read_only(str(store))
+    figures.quads = len(reader)
+    del reader
+    return figures, store
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def service(store: Path, figures: SizeFigures) -> Iterator[httpx.Client]:
+    """`policykg serve` on a free loopback port; its process tree's peak memory goes to `figures`."""
+    port = free_port()
+    command = [*CLI, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+    try:
+        with MemoryPeak(process.pid) as memory:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    client.get("/openapi.json").raise_for_status()
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError("the service did not start") from None
+                    time.sleep(0.2)
+            yield client
+        figures.service_peak_mb = memory.peak / 2**20
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def sample_values(query: CuratedQuery, store: ox.Store) -> dict[str, str]:
+    """Defaults, plus the first value taken from the data for a required parameter without one."""
+    raw = {}
+    for parameter in query.parameters:
+        if parameter.default is None and parameter.required and parameter.values_query:
+            values = store.query(parameter.values_query, use_default_graph_as_union=True)
+            assert isinstance(values, ox.QuerySolutions)
+            first = next(iter(values), None)
+            if first is not None:
+                raw[parameter.name] = parameter.value_of(first["value"].value)
+    return raw
+
+
+def curated(client: httpx.Client, store_path: Path, size: int, options: Options) -> list[QueryFigures]:
+    """Every curated query, first page: through HTTP, on the engine directly, and on rdflib."""
+    store = ox.Store.read_only(str(store_path))
+    library = load_library()
+    reference = None
+    if size <= options.reference_max:
+        dump = store_path.with_suffix(".nq")
+        store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        reference = ReferenceEngine(dump, options.reference_timeout)
+    found = []
+    try:
+        for name, query in library.items():
+            raw = sample_values(query, store)
+            bindings = query.bind(raw)
+            sparql = paged(query.sparql, PAGE, 0)
+            figures = QueryFigures(name, raw)
+
+            substitutions = {ox.Variable(k): as_oxigraph(v) for k, v in bindings.items()}
+            over_http = partial(_get, client, f"/queries/{name}", {**raw, "limit": str(PAGE)})
+            on_engine = partial(_engine_rows, store, sparql, substitutions)
+            if client.get(f"/queries/{name}", params={**raw, "limit": 1}).status_code != 404:
+                figures.http = latency(over_http, options.repeats, options.warmup)
+            figures.engine = latency(on_engine, options.repeats, options.warmup)
+            rows = on_engine()
+            figures.rows = len(rows)
+            if reference is not None:
+                reference = _reference(reference, figures, sparql, bindings, rows, options)
+            found.append(figures)
+    finally:
+        if reference is not None:
+            reference.close()
+    return found
+
+
+def _reference(engine: ReferenceEngine, figures: QueryFigures, sparql: str, bindings: Mapping[str, Node],
+               rows: list[tuple[str, ...]], options: Options) -> ReferenceEngine:
+    """Run one query on rdflib `reference_runs` times; a fresh engine when it had to be stopped."""
+    runs = []
+    for _ in range(options.reference_runs):
+        answer = engine.run(sparql, bindings)
+        if isinstance(answer, str):
+            figures.reference_failure = answer
+            break
+        runs.append(answer)
+    else:
+        figures.reference_ms = Latency.of([seconds for seconds, _ in runs]).median
+        figures.same_rows = Counter(runs[0][1]) == Counter(rows)
+    return engine if engine.alive else ReferenceEngine(engine.nquads, options.reference_timeout)
+
+
+def _get(client: httpx.Client, path: str, params: dict[str, str]) -> None:
+    client.get(path, params=params, headers={"Accept": "application/json"}).raise_for_status()
+
+
+def _engine_rows(store: ox.Store, sparql: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal],
+                 ) -> list[tuple[str, ...]]:
+    """The rows Oxigraph itself gives, as lexical forms, to compare with rdflib's."""
+    answer = store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)  # type: ignore[arg-type]
+    assert isinstance(answer, ox.QuerySolutions)
+    names = [v.value for v in answer.variables]
+    return [tuple("" if s[n] is None else s[n].value for n in names) for s in answer]
+
+
+def search_requests() -> list[dict[str, str]]:
+    """Drafter-like queries: the heading clauses of the measure patterns, then whole paragraphs."""
+    measures = patterns()["measure"]
+    return [{"q": text.split("。")[0]} for text in measures[:6]] + [{"q": text} for text in measures[6:8]]
+
+
+def search(client: httpx.Client, options: Options) -> Latency | None:
+    requests = search_requests()
+    if client.get("/search", params=requests[0]).status_code == 404:
+        return None
+    for params in requests * options.warmup:
+        client.get("/search", params=params).raise_for_status()
+    seconds = [timed(partial(_get, client, "/search", params))
+               for _ in range(options.repeats) for params in requests]
+    return Latency.of(seconds)
+
+
+def concurrency(base_url: str, paths: list[tuple[str, dict[str, str]]], options: Options) -> dict[str, float]:
+    """`clients` threads, each with its own connection, looping over `paths` for `seconds`."""
+    seconds: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + options.seconds
+
+    def client_loop(offset: int) -> None:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            turn = offset
+            while time.monotonic() < deadline:
+                path, params = paths[turn % len(paths)]
+                start = time.perf_counter()
+                ok = client.get(path, params=params).is_success
+                with lock:
+                    seconds.append(time.perf_counter() - start)
+                    failures[0] += not ok
+                turn += 1
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(options.clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    stats = Latency.of(seconds) if seconds else Latency(0, 0, 0)
+    return {"clients": options.clients, "requests": len(seconds), "failed": failures[0],
+            "per_second": len(seconds) / elapsed, "median_ms": stats.median, "p95_ms": stats.p95}
+
+
+def run_size(size: int, options: Options) -> SizeFigures:
+    figures, store = ingest(size, options)
+    with service(store, figures) as client:
+        figures.queries = curated(client, store, size, options)
+        figures.search = search(client, options)
+        paths = [(f"/queries/{q.name}", {**q.params, "limit": str(PAGE)}) for q in figures.queries if q.http]
+        if figures.search:
+            paths += [("/search", params) for params in search_requests()]
+        if paths:
+            figures.concurrency = concurrency(str(client.base_url), paths, options)
+    return figures
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.1f}"
+
+
+def report(results: list[SizeFigures], options: Options) -> str:
+    """The figures as Markdown tables."""
+    lines = [f"jobs={options.jobs}, repeats={options.repeats} after {options.warmup} warm-up, "
+             f"first page = {PAGE} rows", "", "### Ingest", "",
+             "| documents | ingested | seconds | documents/s | quads | triples/s | peak MB (ingest) |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        rate = r.ingested / r.ingest_seconds
+        lines.append(f"| {r.documents:,} | {r.ingested:,} | {r.ingest_seconds:,.1f} | {rate:,.1f} | "
+                     f"{r.quads:,} | {r.quads / r.ingest_seconds:,.0f} | {r.ingest_peak_mb:,.0f} |")
+    lines += ["", "### Curated queries (ms) and the rdflib reference", "",
+              "| documents | query | rows | HTTP median | HTTP p95 | engine median | rdflib median "
+              "| rdflib ÷ HTTP | same rows |", "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        for q in r.queries:
+            http = q.http.median if q.http else None
+            ratio = f"{q.reference_ms / http:,.0f}×" if q.reference_ms and http else \
+                q.reference_failure or "–"
+            same = {None: "–", True: "yes", False: "NO"}[q.same_rows]
+            p95 = q.http.p95 if q.http else None
+            engine = q.engine.median if q.engine else None
+            lines.append(f"| {r.documents:,} | {q.name} | {q.rows} | {_ms(http)} | {_ms(p95)} "
+                         f"| {_ms(engine)} | {_ms(q.reference_ms)} | {ratio} | {same} |")
+    lines += ["", "### /search and service", "",
+              "| documents | /search median | /search p95 | clients | requests/s | p95 ms | failed "
+              "| service peak MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        c = r.concurrency
+        lines.append(f"| {r.documents:,} | {_ms(r.search.median if r.search else None)} | "
+                     f"{_ms(r.search.p95 if r.search else None)} | {c.get('clients', 0):.0f} | "
+                     f"{c.get('per_second', 0):,.1f} | {_ms(c.get('p95_ms'))} | {c.get('failed', 0):.0f} | "
+                     f"{r.service_peak_mb:,.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="ingest processes (default: CPUs)")
+    parser.add_argument("--quick", action="store_true", help="few repeats, short concurrency run")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (at most 64)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the concurrency run (≤ 60)")
+    parser.add_argument("--reference-max", type=int, default=1000,
+                        help="largest size also run on the rdflib reference")
+    parser.add_argument("--reference-timeout", type=float, default=300.0, help="seconds per rdflib query")
+    parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
+    args = parser.parse_args(argv)
+    options = Options(jobs=args.jobs, repeats=3 if args.quick else 20, warmup=1 if args.quick else 3,
+                      clients=min(args.clients, 2 if args.quick else 64),
+                      seconds=min(args.seconds, 2.0 if args.quick else 60.0),
+                      reference_max=args.reference_max, reference_runs=1 if args.quick else 3,
+                      reference_timeout=args.reference_timeout)
+    results = []
+    for size in args.sizes:
+        results.append(run_size(size, options))
+        print(f"size {size} done", file=sys.stderr, flush=True)
+    print(report(results, options))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
