@@ -97,3 +97,49 @@ def test_corpus_metadata(name: str, title: str, number: str | None, issuer: str,
     assert (record.title, record.doc_number) == (title, number)
     assert (record.issuer, record.date_issued) == (issuer, date)
     assert (record.jurisdiction.name, record.jurisdiction.level) == (place, level)
+
+
+@pytest.mark.parametrize(("front", "back", "field", "value"), [
+    # a seal note between the signer and the date; the seal's organ is not the issuer
+    ("某某联席会议办公室\n（某市知识产权局代章）\n2021年12月27日\n某市知识产权年度推进计划\n", "",
+     "issuer", "某某联席会议办公室"),
+    ("某某联席会议办公室\n（某市知识产权局代章）\n2021年12月27日\n某市知识产权年度推进计划\n", "",
+     "title", "某市知识产权年度推进计划"),
+    ("某某联席会议办公室\n（某市知识产权局代章）\n2021年12月27日\n某市知识产权年度推进计划\n", "",
+     "date_issued", "2021-12-27"),
+    # a notice title by level only gives way to the signature's full name
+    ("市政府办公室关于印发《某市专利工作方案》的通知\n各镇：\n现印发给你们。\n", "某市人民政府办公室\n2022年12月23日\n",
+     "issuer", "某市人民政府办公室"),
+    # the red header names the organ; a title broken over two lines is joined
+    ("常州市人民政府文件\n常政发〔2010〕182号\n市政府关于大力实施商标战略\n推进品牌建设的意见\n", "",
+     "issuer", "常州市人民政府"),
+    ("常州市人民政府文件\n常政发〔2010〕182号\n市政府关于大力实施商标战略\n推进品牌建设的意见\n", "",
+     "title", "市政府关于大力实施商标战略推进品牌建设的意见"),
+    # law-database fields
+    ("发文字号：惠府〔2009〕109号\n\n颁布部门：广东省某市人民政府\n\n颁布日期：2009-07-02生效日期：1900-01-01\n"
+     "某市知识产权若干意见\n", "", "date_issued", "2009-07-02"),
+    ("颁布部门：广东省某市人民政府\n\n颁布日期：2009-07-02\n某市知识产权若干意见\n", "",
+     "issuer", "广东省某市人民政府"),
+    ("发布机构：某区人民政府\n成文日期：2022-11-14\n发布日期：2022-11-15\n某区专利工作方案\n", "",
+     "date_issued", "2022-11-14"),
+    # a date in Chinese numerals with letter O, a doc number in brackets under the title
+    ("某区人民政府办公室关于转发《某区专利推进计划（2009-2011）》的通知\n（宝府办〔2009〕59号）\n各镇：\n"
+     "特此通知\n二OO九年九月二十一日\n", "", "date_issued", "2009-09-21"),
+    ("某区人民政府办公室关于转发《某区专利推进计划（2009-2011）》的通知\n（宝府办〔2009〕59号）\n各镇：\n"
+     "特此通知\n二OO九年九月二十一日\n", "", "doc_number", "宝府办〔2009〕59号"),
+    # site breadcrumbs and draft markers are no part of a title
+    ("欢迎来到本站！\nEHS中国 法规首页 某市人民政府关于实施知识产权战略的若干意见\n", "",
+     "title", "某市人民政府关于实施知识产权战略的若干意见"),
+    ("当前位置：首页 > 政策法规\n某市知识产权发展资金管理办法(征求意见稿)\n", "",
+     "title", "某市知识产权发展资金管理办法"),
+    # a site's field block: the notice title after 名称：, two pieces joined across a blank line
+    ("名称：区政府关于印发某区知识产权强县建设示范县工作方案（2022-2025年）的通知\n", "",
+     "title", "某区知识产权强县建设示范县工作方案（2022-2025年）"),
+    ("某区国家知识产权强县建设示范县\n\n工作方案（2022-2025年）\n\n为落实纲要，制定本方案。\n", "",
+     "title", "某区国家知识产权强县建设示范县工作方案（2022-2025年）"),
+    # a posting date alone under a title is not the date of issue
+    ("某市专利资助办法\n2021-02-08\n", "", "date_issued", None),
+    ("特此通知\n", "", "title", None),
+])
+def test_front_matter_of_web_copies(front: str, back: str, field: str, value: str | None) -> None:
+    assert getattr(metadata_of(front, back), field) == value
