@@ -42,6 +42,13 @@ def _read(text: str) -> list[tuple]:
         ("每件资助3000元，每家企业每年资助总额不超过20万元。", [("subsidy", 3000, None, 200000)]),
         ("对年度主营业务收入达到1000万元的，一次性奖励20万元。", [("reward", 200000, None, None)]),
         ("给予最高50万元资金支持。", [("other", None, None, 500000)]),
+        # a cap word before a 、 list of amounts caps every amount of it
+        ("对获得金奖、银奖的完成人，每项分别给予不超过50万元、30万元奖励。",
+         [("reward", None, None, 500000), ("reward", None, None, 300000)]),
+        ("分别给予20万元、10万元奖励。", [("reward", 200000, None, None), ("reward", 100000, None, None)]),
+        # a share of another grant's 标准 states no figure of its own
+        ("对获得外观设计专利奖的，按发明专利对应标准50%予以奖励。", []),
+        ("按贷款基准利率50%给予贷款贴息。", [("interest_subsidy", None, 0.5, None)]),
         # not grants: no figure, a budget line, a threshold alone, a rate that is a goal
         ("按一事一议，给予一定金额的奖励。", []),
         ("分别按泉州市专利奖一等奖、二等奖标准颁发奖金。", []),

@@ -28,6 +28,10 @@ def _names(text: str, jurisdiction: Jurisdiction = CITY) -> list[str]:
     [
         # a 责任单位 line; the prefix is distributed inside a 、 list only
         ("责任单位：市市场监管局、科技局、发改委", ["市市场监管局", "市科技局", "市发改委"]),
+        # a trailing note in half-width brackets, and central-government organs
+        ("做好地理标志专门立法论证。(市场监管总局、农业农村部、知识产权局负责)",
+         ["市场监管总局", "农业农村部", "知识产权局"]),
+        ("推进修订专利法实施细则。（科技部、司法部按职责分工负责）", ["科技部", "司法部"]),
         ("责任单位：市中级人民法院、人民检察院，泉州海关", ["市中级人民法院", "市人民检察院", "泉州海关"]),
         ("责任单位：市市场监管局、发改委，人民银行泉州市中心支行、泉州银保监分局",
          ["市市场监管局", "市发改委", "人民银行泉州市中心支行", "泉州银保监分局"]),
