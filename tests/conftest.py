@@ -1,4 +1,4 @@
-"""Session fixtures over the real parts: the corpus, its document graphs, an ingested store."""
+"""Session fixtures over the real parts: the corpus, its document graphs, ingested stores, a SPARQL server."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from oxigraph_server import oxigraph_server
 
 from ingest.build import DocumentGraph, build, ingest_file
 from ingest.store.embedded import EmbeddedStore
@@ -34,3 +35,11 @@ def ingested_store(tmp_path_factory: pytest.TempPathFactory,
         ingest_file(store, path)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server process on disk, shared by the session: fill it the same way each time."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-server") / "data") as base:
+        yield base
+
