@@ -103,11 +103,15 @@ def _reference_worker(nquads: Path, connection: Connection) -> None:
         start = time.perf_counter()
         try:
             result = dataset.query(sparql, initBindings=bindings)
-            rows = [tuple(str(row.get(v, "")) for v in result.vars or []) for row in result.bindings]
+            rows = [tuple(_lexical(row.get(v)) for v in result.vars or []) for row in result.bindings]
         except Exception as error:
             connection.send(f"{type(error).__name__}: {error}")
             continue
         connection.send((time.perf_counter() - start, rows))
+
+
+def _lexical(term: object) -> str:
+    return "" if term is None else str(term)
 
 
 class ReferenceEngine:

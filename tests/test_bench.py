@@ -1,0 +1,103 @@
+"""bench: the synthetic corpus is deterministic and of the genre (it goes through the real pipeline
+and validates), parallel ingest gives what serial ingest gives, and the benchmark runs end to end."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.generate import document, places, write_corpus
+from bench.run import same_rows
+from ingest.build import DocumentGraph, build, build_all
+from ingest.errors import IngestError
+from service.curated import load_library
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_same_seed_and_index_give_the_same_document() -> None:
+    assert document(7) == document(7)
+    assert document(7, seed=1) != document(7)
+    assert document(7)[1] != document(8)[1]
+
+
+def test_a_smaller_corpus_is_the_head_of_a_larger_one(tmp_path: Path) -> None:
+    small = write_corpus(tmp_path / "3", 3)
+    large = write_corpus(tmp_path / "5", 5)
+    assert [p.read_text(encoding="utf-8") for p in small] == [p.read_text(encoding="utf-8") for p in large[:3]]
+
+
+@pytest.mark.parametrize(("pattern", "meaning"), [
+    (r"^责任单位：[市区县]\S+局", "a 责任单位 line led by the level prefix"),
+    (r"^\d+\.\S+。", "numbered measures"),
+    (r"^（[一二三四五六]）", "section headings"),
+    (r"到20\d\d年，", "a deadline year for targets"),
+    (r"\d+万元", "money amounts"),
+    (r"〔20\d\d〕\d+号", "a 发文字号"),
+])
+def test_documents_have_the_parts_of_the_genre(pattern: str, meaning: str) -> None:
+    texts = [document(i)[1] for i in range(6)]
+    assert all(re.search(pattern, text, re.M) for text in texts), meaning
+
+
+def test_places_come_from_the_division_table_with_level_prefixes() -> None:
+    table = places()
+    assert len(table) > 2000
+    assert {place.prefix for place in table} == {"市", "区", "县"}
+    assert any(place.name == "泉州市" for place in table)
+
+
+def test_generated_documents_go_through_the_pipeline_and_validate(tmp_path: Path) -> None:
+    for path in write_corpus(tmp_path, 6):
+        built = build(path)
+        assert built.report.conforms, built.report
+        record = built.record
+        assert record.jurisdiction is not None and record.jurisdiction.code, path.name
+        assert len(record.measures) >= 10, path.name
+        assert record.targets, path.name
+        assert sum(len(m.incentives) for m in record.measures) >= 3, path.name
+        assert all(m.responsible_units for m in record.measures if m.path[0] == "二"), path.name
+
+
+def test_parallel_build_gives_the_serial_results_in_order(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path, 6)
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"")
+    serial = list(build_all([*paths, broken], jobs=1))
+    parallel = list(build_all([*paths, broken], jobs=2))
+    assert [type(r) for r in parallel] == [type(r) for r in serial]
+    assert isinstance(parallel[-1], IngestError) and parallel[-1].source == "broken.txt"
+    pairs = zip(serial[:-1], parallel[:-1], strict=True)
+    assert all(isinstance(a, DocumentGraph) and isinstance(b, DocumentGraph)
+               and a.record == b.record and set(a.graph) == set(b.graph) for a, b in pairs)
+
+
+@pytest.mark.parametrize(("some", "others", "same"), [
+    ([("a", "x、y")], [("a", "y、x")], True),
+    ([("a", "1"), ("b", "2")], [("b", "2"), ("a", "1")], True),
+    ([("a", "1")], [("a", "2")], False),
+    ([("a", "1")], [("a", "1"), ("a", "1")], False),
+])
+def test_rows_compare_up_to_order(some: list[tuple[str, ...]], others: list[tuple[str, ...]],
+                                  same: bool) -> None:
+    assert same_rows(some, others) is same
+
+
+def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.json"
+    run = subprocess.run([sys.executable, "bench/run.py", "--sizes", "10", "--quick", "--out", str(tmp_path),
+                          "--json", str(figures)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    [size] = json.loads(figures.read_text(encoding="utf-8"))
+    assert size["documents"] == size["ingested"] == 10
+    assert size["quads"] > 5000 and size["ingest_peak_mb"] > 0 and size["service_peak_mb"] > 0
+    assert {q["name"] for q in size["queries"]} == set(load_library())
+    assert all(q["engine"]["runs"] == 3 for q in size["queries"])
+    assert all(q["same_rows"] is not False for q in size["queries"]), size["queries"]
+    assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
+    assert "### Ingest" in run.stdout and "| 10 | 10 |" in run.stdout
