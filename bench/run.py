@@ -339,7 +339,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference-timeout", type=float, default=300.0, help="seconds per rdflib query")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args(argv)
-    options = Options(out=args.out, jobs=args.jobs, repeats=3 if args.quick else 20, warmup=1 if args.quick else 3,
+    options = Options(out=args.out, jobs=args.jobs,
+                      repeats=3 if args.quick else 20, warmup=1 if args.quick else 3,
                       clients=min(args.clients, 2 if args.quick else 64),
                       seconds=min(args.seconds, 2.0 if args.quick else 60.0),
                       reference_max=args.reference_max, reference_runs=1 if args.quick else 3,

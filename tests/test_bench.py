@@ -29,7 +29,9 @@ def test_same_seed_and_index_give_the_same_document() -> None:
 def test_a_smaller_corpus_is_the_head_of_a_larger_one(tmp_path: Path) -> None:
     small = write_corpus(tmp_path / "3", 3)
     large = write_corpus(tmp_path / "5", 5)
-    assert [p.read_text(encoding="utf-8") for p in small] == [p.read_text(encoding="utf-8") for p in large[:3]]
+    def texts(paths: list[Path]) -> list[str]:
+        return [p.read_text(encoding="utf-8") for p in paths]
+    assert texts(small) == texts(large[:3])
 
 
 @pytest.mark.parametrize(("pattern", "meaning"), [
