@@ -80,7 +80,7 @@ def test_policy_page_lists_its_measures(base: str, pledge_measure: str) -> None:
 
 
 @pytest.mark.parametrize(("path", "expected"), [
-    ("/def/topic/PledgeFinancing", "知识产权质押融资"),
+    ("/def/topic/PledgeFinancing", "<h1>知识产权质押融资</h1>"),  # simplified Chinese label first
     ("/def", "policykg 知识产权政策词表"),
     ("/def/organ-type/MarketRegulation", "市场监管"),
 ])

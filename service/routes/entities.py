@@ -173,8 +173,13 @@ def _label(store: ox.Store, node: ox.NamedNode) -> str:
     """A Chinese label of a vocabulary term when there is one, else any label."""
     found = [q.object for p in LABELS for q in store.quads_for_pattern(node, ox.NamedNode(p), None)
              if isinstance(q.object, ox.Literal)]
-    chinese = [label.value for label in found if (label.language or "").startswith("zh")]
-    return (chinese or [label.value for label in found] or [""])[0]
+    return min(((_language_rank(label.language), label.value) for label in found), default=(0, ""))[1]
+
+
+def _language_rank(language: str | None) -> int:
+    """Simplified Chinese first, then plain Chinese, other Chinese, untagged, other languages."""
+    tag = (language or "").lower()
+    return 0 if tag == "zh-hans" else 1 if tag == "zh" else 2 if tag.startswith("zh") else 3 if not tag else 4
 
 
 def _row(store: ox.Store, terms: dict[str, object]) -> dict[str, dict[str, str]]:
@@ -195,7 +200,7 @@ def _fill(page: Page, outgoing: list[dict], incoming: list[dict]) -> None:
     """Group links by property; labels of properties and concepts come from the vocabulary."""
     store = vocabulary_store()
     by_property: dict[str, list[Value]] = defaultdict(list)
-    labels: list[tuple[bool, str]] = []
+    labels: list[tuple[int, str]] = []
     for row in outgoing:
         value = _value(row["o"], row.get("label"), store)
         if row["p"]["value"] == RDF_TYPE:
@@ -203,7 +208,7 @@ def _fill(page: Page, outgoing: list[dict], incoming: list[dict]) -> None:
         elif value not in by_property[row["p"]["value"]]:
             by_property[row["p"]["value"]].append(value)
         if row["p"]["value"] in LABELS and not value.is_iri:
-            labels.append((not value.note.startswith("zh"), value.value))
+            labels.append((_language_rank(value.note), value.value))
     page.label = min(labels)[1] if labels else ""
     page.outgoing = [(_value({"type": "uri", "value": p}, None, store), values)
                      for p, values in sorted(by_property.items())]
