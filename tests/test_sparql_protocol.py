@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from service.errors import BadRequest, Refused, ServiceError, UnsupportedMediaType
@@ -50,3 +52,9 @@ def test_refused_requests(method: str, query_string: str, content_type: str | No
     with pytest.raises(error) as raised:
         parse_request(method, query_string, content_type, body)
     assert fragment in raised.value.message
+
+
+@pytest.mark.parametrize("graph", ["not an iri", "relative/path"])
+def test_a_dataset_parameter_that_is_not_an_absolute_iri_is_a_bad_request(graph: str) -> None:
+    with pytest.raises(BadRequest, match="not an absolute IRI"):
+        parse_request("GET", urlencode({"query": "ASK {}", "default-graph-uri": graph}), None, b"")

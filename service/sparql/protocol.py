@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from pyoxigraph import NamedNode
+
 from service.errors import BadRequest, Refused, UnsupportedMediaType
 
 FORM = "application/x-www-form-urlencoded"
@@ -73,9 +75,18 @@ def _with_dataset(query: str, params: list[tuple[str, str]]) -> SparqlRequest:
         raise BadRequest("the query is empty")
     return SparqlRequest(
         query=query,
-        default_graphs=[value for name, value in params if name == "default-graph-uri"],
-        named_graphs=[value for name, value in params if name == "named-graph-uri"],
+        default_graphs=[_graph_iri(value) for name, value in params if name == "default-graph-uri"],
+        named_graphs=[_graph_iri(value) for name, value in params if name == "named-graph-uri"],
     )
+
+
+def _graph_iri(value: str) -> str:
+    """A dataset parameter must be an absolute IRI; anything else is the client's mistake (400)."""
+    try:
+        NamedNode(value)
+    except ValueError as error:
+        raise BadRequest(f"graph IRI {value!r} is not an absolute IRI: {error}") from error
+    return value
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
