@@ -28,7 +28,9 @@ def corpus_measures(name_start: str) -> tuple[Measure, ...]:
     ("主要任务", "task"), ("重点任务", "task"), ("保障措施", "task"), ("其他事项", "task"),
     ("工作措施", "task"), ("附则", "task"), ("指导思想", "principle"), ("基本原则", "principle"),
     ("总体要求", "principle"), ("目标任务", "goal"), ("主要目标", "goal"), ("2018-2021 年的具体目标", "goal"),
-    ("总则", "general"), ("提高认识，明确目标，实施知识产权战略", "background"), ("充分认识重要意义", "background"), ("加强目标管理考核", "task"), ("培育高品质知识产权文化,夯实事业发展新基础", "task"),
+    ("总则", "general"), ("提高认识，明确目标，实施知识产权战略", "background"),
+    ("充分认识重要意义", "background"), ("加强目标管理考核", "task"),
+    ("培育高品质知识产权文化,夯实事业发展新基础", "task"),
     ("促进知识产权高质量创造", "task"),
 ])
 def test_section_kind(heading: str, kind: str) -> None:
@@ -81,7 +83,8 @@ def test_web_copy_goal_part_is_not_measures() -> None:
 
 def test_no_task_section_gives_no_measure() -> None:
     """Principles, goals and nothing else: the record keeps its metadata, with no measures."""
-    assert measures_of("某市工作方案\n一、指导思想\n创新引领。\n二、基本原则\n坚持质量。\n三、发展目标\n明显提升。\n") == ()
+    text = "某市工作方案\n一、指导思想\n创新引领。\n二、基本原则\n坚持质量。\n三、发展目标\n明显提升。\n"
+    assert measures_of(text) == ()
 
 
 @pytest.mark.parametrize(("text", "paths"), [

@@ -108,8 +108,8 @@ def test_corpus_metadata(name: str, title: str, number: str | None, issuer: str,
     ("某某联席会议办公室\n（某市知识产权局代章）\n2021年12月27日\n某市知识产权年度推进计划\n", "",
      "date_issued", "2021-12-27"),
     # a notice title by level only gives way to the signature's full name
-    ("市政府办公室关于印发《某市专利工作方案》的通知\n各镇：\n现印发给你们。\n", "某市人民政府办公室\n2022年12月23日\n",
-     "issuer", "某市人民政府办公室"),
+    ("市政府办公室关于印发《某市专利工作方案》的通知\n各镇：\n现印发给你们。\n",
+     "某市人民政府办公室\n2022年12月23日\n", "issuer", "某市人民政府办公室"),
     # the red header names the organ; a title broken over two lines is joined
     ("常州市人民政府文件\n常政发〔2010〕182号\n市政府关于大力实施商标战略\n推进品牌建设的意见\n", "",
      "issuer", "常州市人民政府"),

@@ -286,7 +286,8 @@ def test_year_zero_look_alikes(printed: str, normalised: str) -> None:
 
 
 def test_site_field_lines_are_not_joined() -> None:
-    printed = "索引号：014236233/2022-05689分类：市场监管、安全生产监管\n发布机构：某区人民政府\n文号：某政发〔2022〕15号"
+    printed = ("索引号：014236233/2022-05689分类：市场监管、安全生产监管\n发布机构：某区人民政府\n"
+               "文号：某政发〔2022〕15号")
     assert read(printed) == printed
 
 

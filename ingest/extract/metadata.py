@@ -145,13 +145,13 @@ def date_issued(lines: list[Line]) -> str | None:
         return _iso(match)
     for label in _LABELS:
         for line in lines:
-            for found in re.finditer(label + _LABELLED_DATE, compact(line.text)):
-                if int(found["year"]) >= _FIRST_YEAR:
-                    return _iso(found)
+            for field in re.finditer(label + _LABELLED_DATE, compact(line.text)):
+                if int(field["year"]) >= _FIRST_YEAR:
+                    return _iso(field)
     for line in lines:
-        found = _ISSUED_IN.search(compact(line.text))
-        if found:
-            return _iso(found)
+        sentence = _ISSUED_IN.search(compact(line.text))
+        if sentence:
+            return _iso(sentence)
     return None
 
 
@@ -168,7 +168,7 @@ def issuer(lines: list[Line], notice_issuer: str | None, title: str | None) -> s
                        if (found := pattern.search(compact(line.text)))]
     organs = [name for name in candidates if _SIGNATURE.fullmatch(name)]
     full = [name for name in organs if not _ABBREVIATED.match(name)]
-    return (full or organs or [None])[0]
+    return next(iter(full or organs), None)
 
 
 def jurisdiction(issuer_name: str | None, title: str | None, front: str) -> Jurisdiction:
