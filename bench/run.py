@@ -349,9 +349,9 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes:
         results.append(run_size(size, options))
         print(f"size {size} done", file=sys.stderr, flush=True)
+        if args.json:
+            args.json.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
     print(report(results, options))
-    if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":
