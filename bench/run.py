@@ -55,6 +55,7 @@ class QueryFigures:
     reference_ms: float | None = None
     """rdflib median over its runs; None when not run, failed or past the time limit."""
     reference_failure: str | None = None
+    http_failure: str | None = None
     rows: int = 0
     same_rows: bool | None = None
 
@@ -69,6 +70,7 @@ class SizeFigures:
     service_peak_mb: float = 0.0
     queries: list[QueryFigures] = field(default_factory=list)
     search: Latency | None = None
+    search_failure: str | None = None
     concurrency: dict[str, float] = field(default_factory=dict)
 
 
@@ -176,7 +178,10 @@ def curated(client: httpx.Client, store_path: Path, size: int, options: Options)
             over_http = partial(_get, client, f"/queries/{name}", {**raw, "limit": str(PAGE)})
             on_engine = partial(_engine_rows, store, sparql, substitutions)
             if client.get(f"/queries/{name}", params={**raw, "limit": 1}).status_code != 404:
-                figures.http = latency(over_http, options.repeats, options.warmup)
+                try:
+                    figures.http = latency(over_http, options.repeats, options.warmup)
+                except httpx.HTTPStatusError as error:
+                    figures.http_failure = _failure(error)
             figures.engine = latency(on_engine, options.repeats, options.warmup)
             rows = on_engine()
             figures.rows = len(rows)
@@ -211,6 +216,11 @@ def same_rows(some: list[tuple[str, ...]], others: list[tuple[str, ...]]) -> boo
     def key(row: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(sorted(_ITEMS.split(cell))) for cell in row)
     return Counter(map(key, some)) == Counter(map(key, others))
+
+
+def _failure(error: httpx.HTTPStatusError) -> str:
+    """HTTP status and message of a failed request, for the table."""
+    return f"HTTP {error.response.status_code}: {error.response.text[:120]}"
 
 
 def _get(client: httpx.Client, path: str, params: dict[str, str]) -> None:
@@ -278,7 +288,10 @@ def run_size(size: int, options: Options) -> SizeFigures:
     figures, store = ingest(size, options)
     with service(store, figures) as client:
         figures.queries = curated(client, store, size, options)
-        figures.search = search(client, options)
+        try:
+            figures.search = search(client, options)
+        except httpx.HTTPStatusError as error:
+            figures.search_failure = _failure(error)
         paths = [(f"/queries/{q.name}", {**q.params, "limit": str(PAGE)}) for q in figures.queries if q.http]
         if figures.search:
             paths += [("/search", params) for params in search_requests()]
@@ -308,7 +321,7 @@ def report(results: list[SizeFigures], options: Options) -> str:
         for q in r.queries:
             http = q.http.median if q.http else None
             ratio = f"{q.reference_ms / http:,.0f}×" if q.reference_ms and http else \
-                q.reference_failure or "–"
+                q.reference_failure or q.http_failure or "–"
             same = {None: "–", True: "yes", False: "NO"}[q.same_rows]
             p95 = q.http.p95 if q.http else None
             engine = q.engine.median if q.engine else None
@@ -319,7 +332,8 @@ def report(results: list[SizeFigures], options: Options) -> str:
               "| service peak MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         c = r.concurrency
-        lines.append(f"| {r.documents:,} | {_ms(r.search.median if r.search else None)} | "
+        searched = r.search_failure or _ms(r.search.median if r.search else None)
+        lines.append(f"| {r.documents:,} | {searched} | "
                      f"{_ms(r.search.p95 if r.search else None)} | {c.get('clients', 0):.0f} | "
                      f"{c.get('per_second', 0):,.1f} | {_ms(c.get('p95_ms'))} | {c.get('failed', 0):.0f} | "
                      f"{r.service_peak_mb:,.0f} |")
