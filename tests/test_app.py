@@ -13,6 +13,7 @@ from live_service import serve
 
 from ingest.build import ingest_file
 from ingest.store.embedded import EmbeddedStore
+from ingest.store.remote import RemoteStore
 from service.app import create_app
 from service.config import Settings
 
@@ -100,3 +101,21 @@ def test_openapi_documents_every_endpoint_with_an_example(base: str) -> None:
             assert any("example" in content for content in contents), path
     assert paths["/sparql"]["get"]["parameters"][0]["example"].startswith("PREFIX")
     assert "application/sparql-query" in paths["/sparql"]["post"]["requestBody"]["content"]
+
+
+def test_health_and_dump_on_a_remote_store(oxigraph_url: str, corpus_files: list[Path]) -> None:
+    """Over a SPARQL server the service reports where the store is and dumps it graph by graph."""
+    endpoint = f"{oxigraph_url}/query"
+    store = RemoteStore(endpoint, f"{oxigraph_url}/update")
+    for file in corpus_files:
+        ingest_file(store, file)
+    settings = Settings(sparql_endpoint=endpoint, query_workers=1)
+    with serve(create_app(settings)) as url:
+        health = httpx.get(f"{url}/health").json()["store"]
+        with httpx.stream("GET", f"{url}/dump") as response:
+            assert response.status_code == 200
+            body = b"".join(response.iter_bytes())
+    assert health["location"] == endpoint
+    quads = list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == health["triples"]
+    assert {str(entry.graph) for entry in store.documents()} <= {q.graph_name.value for q in quads}

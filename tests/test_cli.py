@@ -46,10 +46,16 @@ def test_ingest_corpus_twice_gives_the_same_triples(tmp_path: Path) -> None:
     assert [r["graph"] for r in again] == [r["graph"] for r in first]
 
 
+TRUNCATED = (CORPUS / "001_0fbb60d79ac4499f.txt").read_bytes()[:9000]
+"""A real document cut off mid-sentence, as a failed download leaves it."""
+
+
 @pytest.mark.parametrize(("name", "content", "reason"), [
     ("empty.txt", b"", "read: empty file"),
     ("binary.txt", bytes(range(256)) * 8, "read: binary data"),
     ("missing.txt", None, "read: no such file"),
+    ("recipe.txt", "番茄炒蛋\n1.打蛋。搅匀。\n2.热油。下锅。\n3.装盘。\n".encode(), "segment: "),
+    ("truncated.txt", TRUNCATED, "segment: "),
 ])
 def test_bad_input_is_one_error_line_and_store_unchanged(tmp_path: Path, name: str, content: bytes | None,
                                                          reason: str) -> None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from itertools import islice
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from ingest.store.remote import RemoteStoreError, send_query
 from service.deps import SettingsDep
 from service.errors import ERROR_RESPONSE, Unavailable
 
 router = APIRouter(tags=["service"])
 
 BATCH = 5000
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 
 
 @router.get("/dump", response_class=StreamingResponse, responses={
@@ -24,17 +27,46 @@ BATCH = 5000
                    "<https://w3id.org/policykg/id/…/graph> .\n"}}},
     503: ERROR_RESPONSE})
 async def dump(settings: SettingsDep) -> StreamingResponse:
-    """Stream every quad of the store as N-Quads, read from a snapshot taken when the request came."""
-    try:
-        store = await asyncio.to_thread(ox.Store.read_only, str(settings.store_path))
-    except OSError as error:
-        raise Unavailable(f"the store at {settings.store_path} cannot be opened: {error}") from error
-    return StreamingResponse(nquads(store), media_type="application/n-quads",
+    """Stream every quad of the store as N-Quads: the embedded store from a snapshot taken when
+    the request came, a remote store one named graph at a time."""
+    if settings.sparql_endpoint:
+        endpoint, timeout = settings.sparql_endpoint, settings.query_timeout
+        graphs = await asyncio.to_thread(_select, endpoint, GRAPHS, timeout)
+        body = remote_nquads(endpoint, [graph for graph, in graphs], timeout)
+    else:
+        try:
+            store = await asyncio.to_thread(ox.Store.read_only, str(settings.store_path))
+        except OSError as error:
+            raise Unavailable(f"the store at {settings.store_path} cannot be opened: {error}") from error
+        body = embedded_nquads(store)
+    return StreamingResponse(body, media_type="application/n-quads",
                              headers={"Content-Disposition": 'attachment; filename="policykg.nq"'})
 
 
-def nquads(store: ox.Store) -> Iterator[bytes]:
-    """The store in N-Quads, a batch at a time (Starlette iterates it in a thread)."""
-    quads = store.quads_for_pattern(None, None, None, None)
+def nquads(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
+    """Quads in N-Quads, a batch at a time (Starlette iterates it in a thread)."""
     while batch := list(islice(quads, BATCH)):
         yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b""
+
+
+def embedded_nquads(store: ox.Store) -> Iterator[bytes]:
+    """The embedded store's quads; the generator holds the store open until the last batch."""
+    yield from nquads(store.quads_for_pattern(None, None, None, None))
+
+
+def remote_nquads(endpoint: str, graphs: list[ox.NamedNode], timeout: float) -> Iterator[bytes]:
+    """A remote store's named graphs, each fetched by one SELECT, so no answer holds the whole store."""
+    for graph in graphs:
+        rows = _select(endpoint, f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}", timeout)
+        yield from nquads(ox.Quad(s, p, o, graph) for s, p, o in rows)
+
+
+def _select(endpoint: str, query: str, timeout: float) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT as tuples of terms (pyoxigraph's solutions may not cross threads)."""
+    try:
+        _, body = send_query(endpoint, query, timeout=timeout)
+    except RemoteStoreError as error:
+        raise Unavailable(f"the store at {endpoint} did not answer: {error}") from error
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [tuple(row) for row in solutions]

@@ -22,7 +22,7 @@ COUNTS = {
 
 @router.get("/health", responses={
     200: {"content": {"application/json": {"example": {
-        "status": "ok", "store": {"path": ".policykg/store", "triples": 8211, "documents": 5}}}}},
+        "status": "ok", "store": {"location": ".policykg/store", "triples": 8211, "documents": 5}}}}},
     503: ERROR_RESPONSE})
 async def health(runner: RunnerDep, settings: SettingsDep) -> dict[str, object]:
     """The store answers through the worker pool: its quads in named graphs, its catalogued documents."""
@@ -30,4 +30,4 @@ async def health(runner: RunnerDep, settings: SettingsDep) -> dict[str, object]:
     for name, query in COUNTS.items():
         result = await runner.run(QueryJob(query=query, fmt=JSON, result_limit=1))
         counts[name] = int(json.loads(result.body)["results"]["bindings"][0]["n"]["value"])
-    return {"status": "ok", "store": {"path": str(settings.store_path), **counts}}
+    return {"status": "ok", "store": {"location": settings.store_location, **counts}}
