@@ -1,29 +1,37 @@
 """build: one corpus file → its validated document graph, and into a store.
 
 The stages after the record (graph, validate, store) named like the extract stages, so a
-failure anywhere is one IngestError saying which file, which stage and why.
+failure anywhere is one IngestError saying which file, which stage and why. Documents are
+built in parallel processes and written by the parent in batches (one store transaction per
+batch), falling back to one transaction per document when a batch fails.
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from ingest.errors import IngestError
-from ingest.graph import policy_graph
+from ingest.graph import policy_graphs
 from ingest.pipeline import extract_record
 from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
-from ingest.store import DocumentEntry, Store
+from ingest.store import DocumentEntry, DocumentWrite, Store
 from ingest.validate import ValidationReport, validate
 
-__all__ = ["DocumentGraph", "build", "build_all", "default_jobs", "document_graph", "ingest_file",
-           "store_document"]
+__all__ = ["BATCH", "DocumentGraph", "build", "build_all", "build_batches", "default_jobs", "document_graph",
+           "ingest_all", "ingest_file", "store_document", "store_documents"]
+
+BATCH = 50
+"""Documents written in one store transaction at most: the per-request cost is paid once per batch."""
+_REFUSED = (OSError, SyntaxError, ValueError)
+"""What a store raises when it refuses or fails a write (I/O, a term the engine cannot parse)."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,13 @@ class DocumentGraph:
     record: PolicyRecord
     graph_iri: URIRef
     graph: Graph
+    """The document's own named graph."""
+    entities: Graph
+    """Descriptions of the jurisdictions and organs it links to, for the shared entities graph."""
     report: ValidationReport
+
+    def write(self) -> DocumentWrite:
+        return DocumentWrite(self.graph_iri, self.graph, self.record.source, self.entities)
 
 
 def build(path: Path) -> DocumentGraph:
@@ -42,11 +56,12 @@ def build(path: Path) -> DocumentGraph:
 def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentGraph:
     """graph → validate for a record already extracted."""
     try:
-        graph = policy_graph(record, source)
+        graphs = policy_graphs(record, source)
     except ValueError as error:
         raise IngestError(record.source, "graph", str(error)) from error
-    assert isinstance(graph.identifier, URIRef)
-    return DocumentGraph(record, graph.identifier, graph, validate(graph))
+    assert isinstance(graphs.document.identifier, URIRef)
+    return DocumentGraph(record, graphs.document.identifier, graphs.document, graphs.entities,
+                         validate(graphs.merged()))
 
 
 def store_document(store: Store, built: DocumentGraph) -> DocumentEntry:
@@ -54,13 +69,44 @@ def store_document(store: Store, built: DocumentGraph) -> DocumentEntry:
     if not built.report.conforms:
         raise IngestError(built.record.source, "validate", built.report.summary())
     try:
-        return store.replace(built.graph_iri, built.graph, built.record.source)
-    except OSError as error:
+        return store.replace(built.graph_iri, built.graph, built.record.source, built.entities)
+    except _REFUSED as error:
         raise IngestError(built.record.source, "store", str(error)) from error
+
+
+def store_documents(store: Store, built: Sequence[DocumentGraph | IngestError]
+                    ) -> list[DocumentEntry | IngestError]:
+    """store_document() of each, in order, the conforming ones in one transaction.
+
+    When the store refuses the batch, each document is written on its own, so one bad document
+    never keeps the others out, and each is still whole or absent.
+    """
+    valid = [b for b in built if isinstance(b, DocumentGraph) and b.report.conforms]
+    try:
+        entries = iter(store.replace_many([b.write() for b in valid]))
+    except _REFUSED:
+        return [_store_or_error(store, b) for b in built]
+    return [next(entries) if isinstance(b, DocumentGraph) and b.report.conforms else _store_or_error(store, b)
+            for b in built]
+
+
+def _store_or_error(store: Store, built: DocumentGraph | IngestError) -> DocumentEntry | IngestError:
+    if isinstance(built, IngestError):
+        return built
+    try:
+        return store_document(store, built)
+    except IngestError as error:
+        return error
 
 
 def ingest_file(store: Store, path: Path) -> DocumentEntry:
     return store_document(store, build(path))
+
+
+def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1) -> Iterator[DocumentEntry | IngestError]:
+    """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order."""
+    for batch in build_batches(paths, jobs):
+        yield from store_documents(store, batch)
 
 
 def default_jobs() -> int:
@@ -75,13 +121,32 @@ def build_all(paths: Sequence[Path], jobs: int = 1) -> Iterator[DocumentGraph | 
     caller writes to the store (a single writer) as results arrive. A failed document yields its
     IngestError instead of stopping the others.
     """
+    for batch in build_batches(paths, jobs):
+        yield from batch
+
+
+def build_batches(paths: Sequence[Path], jobs: int = 1, size: int = BATCH
+                  ) -> Iterator[list[DocumentGraph | IngestError]]:
+    """build_all() in runs of consecutive finished documents (at most `size`), ready to write.
+
+    A run ends where the next document is not built yet, so the writer never waits to fill a
+    batch: when it is faster than the builders, batches stay small and documents land early.
+    """
     if jobs <= 1 or len(paths) < 2:
-        yield from map(_build_or_error, paths)
+        yield from ([_build_or_error(path)] for path in paths)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        chunk = max(1, min(16, len(paths) // (jobs * 8)))
-        for result in pool.map(_build_in_worker, paths, chunksize=chunk):
-            yield IngestError(*result) if isinstance(result, tuple) else result
+        pending = deque(pool.submit(_build_in_worker, path) for path in paths)
+        while pending:
+            batch = [_result(pending.popleft())]
+            while pending and len(batch) < size and pending[0].done():
+                batch.append(_result(pending.popleft()))
+            yield batch
+
+
+def _result(future: Future[DocumentGraph | tuple[str, str, str]]) -> DocumentGraph | IngestError:
+    result = future.result()
+    return IngestError(*result) if isinstance(result, tuple) else result
 
 
 def _build_or_error(path: Path) -> DocumentGraph | IngestError:

@@ -1,5 +1,10 @@
 """graph: a PolicyRecord → the RDF of one document (its own named graph, see vocab.graph_iri).
 
+What the document says (policy, measures, targets, incentives, citations, provenance, and its
+links to jurisdictions and organs) goes into its own graph; the descriptions of the shared
+jurisdictions and organs go into a second graph bound for the one entities graph
+(vocab.ENTITIES_GRAPH), so that no triple is stored in two graphs.
+
 Pure: the same record and source give the same triples, with no blank nodes, so re-ingesting
 a document replaces its graph exactly. Every Measure, Target and Incentive is derived from a
 SourceSpan (document, offsets into the decoded original, quoted text) so that any fact can be
@@ -21,6 +26,7 @@ from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
 from ingest.vocab import (
     ELI,
+    ENTITIES_GRAPH,
     INCENTIVE_KIND,
     INDICATOR,
     INSTRUMENT,
@@ -40,15 +46,28 @@ from ingest.vocab import (
     policy_iri,
 )
 
-__all__ = ["is_doc_number", "policy_graph"]
+__all__ = ["PolicyGraphs", "is_doc_number", "policy_graphs"]
 
 _DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(19|20)\d\d\s*[〕\]］】)）]\s*\d+\s*号"
                          r"|(19|20)\d\d\s*年?\s*第?\s*\d+\s*号$")
 
 
 @dataclass(frozen=True)
+class PolicyGraphs:
+    """One document's own graph, and the descriptions of the entities it links to."""
+
+    document: Graph
+    entities: Graph
+
+    def merged(self) -> Graph:
+        """Both together: what SHACL checks, so that links to entities meet their descriptions."""
+        return self.document + self.entities
+
+
+@dataclass(frozen=True)
 class _Context:
     graph: Graph
+    entities: Graph
     record: PolicyRecord
     source: SourceText | None
     policy: URIRef
@@ -56,13 +75,14 @@ class _Context:
     jurisdiction: URIRef | None
 
 
-def policy_graph(record: PolicyRecord, source: SourceText | None = None) -> Graph:
+def policy_graphs(record: PolicyRecord, source: SourceText | None = None) -> PolicyGraphs:
     """All a record says, as triples; `source` (when given) supplies the quoted original text."""
-    graph = Graph(identifier=graph_iri(policy_iri(record)))
+    policy = policy_iri(record)
+    graph, entities = Graph(identifier=graph_iri(policy)), Graph(identifier=ENTITIES_GRAPH)
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    policy = policy_iri(record)
-    ctx = _Context(graph, record, source, policy, URIRef(f"{policy}/source"),
+        entities.bind(prefix, namespace)
+    ctx = _Context(graph, entities, record, source, policy, URIRef(f"{policy}/source"),
                    jurisdiction_iri(record.jurisdiction))
     _policy(ctx)
     measures: dict[tuple[str, ...], tuple[URIRef, Measure]] = {}
@@ -76,7 +96,7 @@ def policy_graph(record: PolicyRecord, source: SourceText | None = None) -> Grap
         _target(ctx, URIRef(f"{policy}/target/{position}"), target, measures)
     _citations(ctx, PKG.cites, "cites", record.cites)
     _citations(ctx, PKG.repeals, "repeals", record.repeals)
-    return graph
+    return PolicyGraphs(graph, entities)
 
 
 def is_doc_number(text: str) -> bool:
@@ -110,8 +130,8 @@ def _jurisdiction(ctx: _Context) -> None:
     where, place = ctx.record.jurisdiction, ctx.jurisdiction
     if place is None:
         return
-    g = ctx.graph
-    g.add((ctx.policy, PKG.jurisdiction, place))
+    ctx.graph.add((ctx.policy, PKG.jurisdiction, place))
+    g = ctx.entities
     g.add((place, RDF.type, PKG.Jurisdiction))
     if where.name:
         g.add((place, RDFS.label, Literal(where.name, lang="zh")))
@@ -219,7 +239,7 @@ def _organ(ctx: _Context, name: str) -> URIRef:
     else:
         scope = named_jurisdiction_iri(organ.jurisdiction, where.province, where.parent)
     iri = organ_iri(scope, organ.key)
-    g = ctx.graph
+    g = ctx.entities
     g.add((iri, RDF.type, PKG.ResponsibleUnit))
     g.add((iri, SKOS.prefLabel, Literal(organ.name, lang="zh")))
     if name != organ.name:

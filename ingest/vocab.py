@@ -35,6 +35,9 @@ CATALOG_GRAPH = ID["graph/catalog"]
 """Metadata of the store: one entry per document graph (source, triple count, ingest time)."""
 LINKS_GRAPH = ID["graph/links"]
 """eli:cites / eli:repeals between stored policies, derived from citation nodes."""
+ENTITIES_GRAPH = ID["graph/entities"]
+"""Descriptions of entities documents share (jurisdictions, organs), each triple stored once:
+the union default graph does not deduplicate, so a triple restated per document would count twice."""
 
 PREFIXES = {
     "pkg": str(PKG), "eli": str(ELI), "org": str(ORG), "prov": str(PROV), "void": str(VOID),

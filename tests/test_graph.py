@@ -6,15 +6,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from ingest.build import DocumentGraph
-from ingest.graph import is_doc_number, policy_graph
+from ingest.graph import is_doc_number, policy_graphs
 from ingest.read import read_bytes
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord, ResponsibleUnit, Target
 from ingest.vocab import (
     ELI,
+    ENTITIES_GRAPH,
     PKG,
     PROV,
     chinese_number,
@@ -89,14 +90,29 @@ def test_policy_iri_is_ascii_stable_and_content_derived() -> None:
 
 
 def test_graph_is_pure_and_has_no_blank_nodes() -> None:
-    first, second = policy_graph(sample_record()), policy_graph(sample_record())
-    assert set(first) == set(second)
-    assert first.identifier == graph_iri(policy_iri(sample_record()))
-    assert not any(isinstance(term, BNode) for triple in first for term in triple)
+    first, second = policy_graphs(sample_record()), policy_graphs(sample_record())
+    assert set(first.document) == set(second.document) and set(first.entities) == set(second.entities)
+    assert first.document.identifier == graph_iri(policy_iri(sample_record()))
+    assert not any(isinstance(term, BNode) for triple in first.merged() for term in triple)
+
+
+def test_shared_entities_are_described_outside_the_document_graph() -> None:
+    """The document links to its place and organs; what they are goes to the one entities graph."""
+    graphs = policy_graphs(sample_record())
+    document, entities = graphs.document, graphs.entities
+    assert entities.identifier == ENTITIES_GRAPH
+    assert not set(document) & set(entities)
+    described = set(entities.subjects())
+    assert described >= set(document.objects(None, PKG.responsibleUnit))
+    assert described >= set(document.objects(None, PKG.jurisdiction))
+    assert not described & set(document.subjects())
+    assert set(entities.predicates()) <= {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, PKG.level,
+                                          PKG.divisionCode, PKG.province, PKG.parent, PKG.organType,
+                                          PKG.organJurisdiction}
 
 
 def test_policy_metadata() -> None:
-    g, policy = policy_graph(sample_record()), policy_iri(sample_record())
+    g, policy = policy_graphs(sample_record()).document, policy_iri(sample_record())
     assert g.value(policy, ELI.id_local) == Literal("泉政文〔2021〕70号")
     assert g.value(policy, ELI.date_document) == Literal("2021-12-23", datatype=XSD.date)
     assert g.value(policy, ELI.date_no_longer_in_force) == Literal("2026-12-31", datatype=XSD.date)
@@ -107,7 +123,7 @@ def test_policy_metadata() -> None:
 
 def test_measure_units_incentives_concepts() -> None:
     record = sample_record()
-    g = policy_graph(record)
+    g = policy_graphs(record).merged()
     measure = measure_iri(policy_iri(record), ("二", "（一）"))
     assert (policy_iri(record), PKG.hasMeasure, measure) in g
     assert g.value(measure, DCTERMS.title) == Literal("强化创造")
@@ -124,7 +140,7 @@ def test_measure_units_incentives_concepts() -> None:
 
 def test_targets_typed_and_attached() -> None:
     record = sample_record()
-    g = policy_graph(record)
+    g = policy_graphs(record).document
     targets = list(g.objects(policy_iri(record), PKG.hasTarget))
     assert len(targets) == 2
     values = {g.value(t, PKG.value) for t in targets}
@@ -137,7 +153,7 @@ def test_targets_typed_and_attached() -> None:
 
 def test_provenance_quotes_the_original() -> None:
     record = sample_record()
-    g = policy_graph(record, read_bytes(TEXT.encode("utf-8"), "sample.txt"))
+    g = policy_graphs(record, read_bytes(TEXT.encode("utf-8"), "sample.txt")).document
     incentive = next(g.subjects(RDF.type, PKG.Incentive))
     span = g.value(incentive, PROV.wasDerivedFrom)
     assert g.value(span, PKG.quote) == Literal("每件奖励5000元")
@@ -150,13 +166,13 @@ def test_provenance_quotes_the_original() -> None:
 ])
 def test_bad_values_raise(bad: PolicyRecord) -> None:
     with pytest.raises(ValueError):
-        policy_graph(bad)
+        policy_graphs(bad)
 
 
 def test_duplicate_paths_get_distinct_measures() -> None:
     record = sample_record()
     twice = replace(record, measures=record.measures * 2)
-    assert len(set(policy_graph(twice).subjects(RDF.type, PKG.Measure))) == 2
+    assert len(set(policy_graphs(twice).document.subjects(RDF.type, PKG.Measure))) == 2
 
 
 def _facts(graph: Graph) -> list[URIRef]:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from ingest.build import DocumentGraph, document_graph, store_document
+from ingest.build import DocumentGraph, build, document_graph, store_document, store_documents
 from ingest.errors import IngestError
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord
 from ingest.store import Solutions
 from ingest.store.embedded import EmbeddedStore
-from ingest.vocab import CATALOG_GRAPH, ELI, LINKS_GRAPH
+from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG
 
 PLACE = Jurisdiction(name="某市", level="city", province="某省")
 MEASURE = Measure(path=("一",), title="加强创造", text="加强创造。", span=(0, 5))
@@ -57,6 +57,69 @@ def test_corpus_catalogue(ingested_store: EmbeddedStore, corpus_graphs: dict[str
         assert entry.triples == len(built.graph)
         assert entry.graph == str(built.graph_iri)
         assert count(ingested_store, entry.graph) == entry.triples
+
+
+def rows(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
+    result = store.query(query)
+    assert isinstance(result, Solutions)
+    return [{name: str(term) for name, term in row.items()} for row in result.rows]
+
+
+def test_no_triple_in_two_graphs(ingested_store: EmbeddedStore,
+                                 corpus_graphs: dict[str, DocumentGraph]) -> None:
+    """The union default graph repeats a triple stored in two graphs, so none is."""
+    repeated = rows(ingested_store, "SELECT ?s ?p ?o (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                    "GROUP BY ?s ?p ?o HAVING (COUNT(?g) > 1) LIMIT 5")
+    assert repeated == []
+    shared = rows(ingested_store, f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ "
+                                  f"GRAPH <{ENTITIES_GRAPH}> {{ ?unit a <{PKG.ResponsibleUnit}> }} "
+                                  f"GRAPH ?g {{ ?measure <{PKG.responsibleUnit}> ?unit }} }}")
+    with_units = [b for b in corpus_graphs.values() if any(m.responsible_units for m in b.record.measures)]
+    assert int(shared[0]["n"]) == len(with_units) > 1
+
+
+def test_plain_counts_over_the_default_graph(ingested_store: EmbeddedStore) -> None:
+    """What an analyst writes without GRAPH counts each organ and each label once."""
+    organs = rows(ingested_store, f"SELECT (COUNT(?u) AS ?all) (COUNT(DISTINCT ?u) AS ?distinct) "
+                                  f"WHERE {{ ?u a <{PKG.ResponsibleUnit}> }}")[0]
+    assert organs["all"] == organs["distinct"] and int(organs["all"]) > 20
+    labels = rows(ingested_store, f"SELECT ?place ?label WHERE {{ ?place a <{PKG.Jurisdiction}> ; "
+                                  "<http://www.w3.org/2000/01/rdf-schema#label> ?label }")
+    assert len(labels) == len({(r["place"], r["label"]) for r in labels})
+    assert "泉州市" in {r["label"] for r in labels}
+
+
+def test_batch_equals_one_by_one(tmp_path: Path, corpus_files: list[Path],
+                                 corpus_graphs: dict[str, DocumentGraph]) -> None:
+    one, many = EmbeddedStore(tmp_path / "one"), EmbeddedStore(tmp_path / "many")
+    for path in corpus_files:
+        store_document(one, corpus_graphs[path.name])
+    entries = store_documents(many, [corpus_graphs[path.name] for path in corpus_files])
+    assert [e.source for e in entries if not isinstance(e, IngestError)] == [p.name for p in corpus_files]
+    quads = f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{CATALOG_GRAPH}>) }}"
+    assert sorted(map(str, rows(one, quads))) == sorted(map(str, rows(many, quads)))
+
+
+def test_refused_batch_falls_back_to_single_documents(store: EmbeddedStore, corpus_files: list[Path]) -> None:
+    """A document the engine refuses (an IRI with a tab) stays out; the rest of its batch lands."""
+    good, odd = build(corpus_files[0]), build(corpus_files[1])
+    broken = Graph(identifier=odd.graph_iri)
+    broken += odd.graph
+    broken.add((URIRef("http://example.org/s"), URIRef("http://example.org/p"), URIRef("http://example.org/a\tb")))
+    results = store_documents(store, [replace(odd, graph=broken), good])
+    assert isinstance(results[0], IngestError) and results[0].stage == "store"
+    assert [e.source for e in store.documents()] == [corpus_files[0].name]
+
+
+def test_removing_documents_drops_entities_no_one_links(store: EmbeddedStore) -> None:
+    put(store, CITING)
+    put(store, CITED)
+    entities = count(store, str(ENTITIES_GRAPH))
+    assert entities > 0
+    store.remove("a.txt")
+    assert count(store, str(ENTITIES_GRAPH)) == entities
+    store.remove("b.txt")
+    assert count(store, str(ENTITIES_GRAPH)) == 0
 
 
 def test_query_forms(ingested_store: EmbeddedStore) -> None:

@@ -1,22 +1,26 @@
 """store: where document graphs live. One small interface, an embedded and a remote engine.
 
 Every write is a single SPARQL 1.1 Update request (see `updates`), which both Oxigraph and
-any SPARQL server run as one transaction: replacing a document's graph, its catalogue entry
-and its citation links either happens whole or not at all.
+any SPARQL server run as one transaction: replacing a document's graph, its catalogue entry,
+its citation links and the descriptions of the entities it shares with other documents
+(vocab.ENTITIES_GRAPH) either happens whole or not at all. `replace_many` writes several
+documents in one such request, to pay the per-request cost once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
-__all__ = ["DocumentEntry", "QueryResult", "Solutions", "Store", "connect"]
+from ingest.vocab import PKG
+
+__all__ = ["DocumentEntry", "DocumentWrite", "QueryResult", "Solutions", "Store", "connect"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,19 @@ class DocumentEntry:
     policy: str | None
     triples: int
     ingested: datetime
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document to put in place: its own graph, and the shared entities it describes."""
+
+    graph_iri: URIRef
+    graph: Graph
+    source: str
+    entities: Graph | None = None
+
+    def policy(self) -> URIRef | None:
+        return next((s for s in self.graph.subjects(RDF.type, PKG.Policy) if isinstance(s, URIRef)), None)
 
 
 @dataclass(frozen=True)
@@ -46,12 +63,20 @@ QueryResult = Solutions | bool | Graph
 class Store(Protocol):
     """What ingest and the service need from a store, whatever engine runs it."""
 
-    def replace(self, graph_iri: URIRef, graph: Graph, source: str) -> DocumentEntry:
-        """Atomically put `graph` in place of this document's graph and of earlier graphs of `source`."""
+    def replace(self, graph_iri: URIRef, graph: Graph, source: str,
+                entities: Graph | None = None) -> DocumentEntry:
+        """Atomically put `graph` in place of this document's graph and of earlier graphs of `source`,
+        adding `entities` (descriptions of shared entities) to the entities graph."""
+        ...
+
+    def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
+        """`replace` of every write, in order, as one transaction: all of them land or none."""
         ...
 
     def remove(self, document: str) -> int:
-        """Remove a document named by file name, graph IRI or policy IRI; how many graphs went."""
+        """Remove a document named by file name, graph IRI or policy IRI; how many graphs went.
+
+        Entity descriptions that no remaining document links to go with it."""
         ...
 
     def documents(self) -> list[DocumentEntry]:

@@ -7,16 +7,16 @@ SPARQL server configured with a union default graph.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 from rdflib.util import guess_format
 
-from ingest.store import DocumentEntry, QueryResult, Solutions
+from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Solutions
 from ingest.store.updates import (
     RESERVED_GRAPHS,
     count_query,
@@ -24,8 +24,8 @@ from ingest.store.updates import (
     load_update,
     remove_update,
     replace_update,
+    written_entries,
 )
-from ingest.vocab import PKG
 
 __all__ = ["EmbeddedStore"]
 
@@ -38,12 +38,15 @@ class EmbeddedStore:
             path.mkdir(parents=True, exist_ok=True)
         self._store = ox.Store(str(path)) if path is not None else ox.Store()
 
-    def replace(self, graph_iri: URIRef, graph: Graph, source: str) -> DocumentEntry:
-        policy = next((s for s in graph.subjects(RDF.type, PKG.Policy) if isinstance(s, URIRef)), None)
+    def replace(self, graph_iri: URIRef, graph: Graph, source: str,
+                entities: Graph | None = None) -> DocumentEntry:
+        return self.replace_many([DocumentWrite(graph_iri, graph, source, entities)])[0]
+
+    def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
         ingested = datetime.now(UTC).replace(microsecond=0)
-        ntriples = graph.serialize(format="nt")
-        self._store.update(replace_update(graph_iri, ntriples, source, policy, len(graph), ingested))
-        return DocumentEntry(str(graph_iri), source, str(policy) if policy else None, len(graph), ingested)
+        if writes:
+            self._store.update(replace_update(writes, ingested))
+        return written_entries(writes, ingested)
 
     def remove(self, document: str) -> int:
         found = self._select(count_query(document))

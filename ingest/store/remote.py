@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 from rdflib.util import guess_format
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from ingest.store import DocumentEntry, QueryResult, Solutions
+from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Solutions
 from ingest.store.updates import (
     RESERVED_GRAPHS,
     count_query,
@@ -33,9 +33,9 @@ from ingest.store.updates import (
     load_update,
     remove_update,
     replace_update,
+    written_entries,
 )
 from ingest.store.values import bind_values
-from ingest.vocab import PKG
 
 __all__ = ["QueryRejected", "RemoteStore", "RemoteStoreError", "json_term", "send_query"]
 
@@ -59,12 +59,15 @@ class RemoteStore:
         self.endpoint, self.update_endpoint = endpoint, update_endpoint or endpoint
         self.timeout = timeout
 
-    def replace(self, graph_iri: URIRef, graph: Graph, source: str) -> DocumentEntry:
-        policy = next((s for s in graph.subjects(RDF.type, PKG.Policy) if isinstance(s, URIRef)), None)
+    def replace(self, graph_iri: URIRef, graph: Graph, source: str,
+                entities: Graph | None = None) -> DocumentEntry:
+        return self.replace_many([DocumentWrite(graph_iri, graph, source, entities)])[0]
+
+    def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
         ingested = datetime.now(UTC).replace(microsecond=0)
-        self.update(replace_update(graph_iri, graph.serialize(format="nt"), source, policy, len(graph),
-                                   ingested))
-        return DocumentEntry(str(graph_iri), source, str(policy) if policy else None, len(graph), ingested)
+        if writes:
+            self.update(replace_update(writes, ingested))
+        return written_entries(writes, ingested)
 
     def remove(self, document: str) -> int:
         found = self._select(count_query(document))

@@ -7,23 +7,29 @@ directions (the new document citing old ones, and old ones citing it). They live
 graph (vocab.LINKS_GRAPH), so removing or replacing either document drops exactly its links.
 The cost per document is proportional to its own citations and to the citations of it, not
 to the size of the store.
+
+Descriptions of shared entities (jurisdictions, organs) are inserted into the one entities
+graph (vocab.ENTITIES_GRAPH); INSERT DATA is set-semantic, so a re-ingest adds nothing twice.
+Removing documents also drops the descriptions no remaining graph links to.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ingest.vocab import CATALOG_GRAPH, LINKS_GRAPH, PREFIXES
+from ingest.store import DocumentEntry, DocumentWrite
+from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, LINKS_GRAPH, PREFIXES
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + \
     "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
 _IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 
-RESERVED_GRAPHS = frozenset({CATALOG_GRAPH, LINKS_GRAPH})
+RESERVED_GRAPHS = frozenset({CATALOG_GRAPH, LINKS_GRAPH, ENTITIES_GRAPH})
 
 
 def is_iri(text: str) -> bool:
@@ -54,25 +60,49 @@ WHERE {{ {{ {selection} }} GRAPH <{CATALOG_GRAPH}> {{ ?old ?p ?o }} }}"""
 
 
 def remove_update(document: str) -> str:
-    return _PROLOGUE + drop_documents(stale_graphs(document))
+    return _PROLOGUE + drop_documents(stale_graphs(document)) + " ;\n" + _drop_unlinked_entities()
 
 
-def replace_update(graph_iri: URIRef, ntriples: str, source: str, policy: URIRef | None,
-                   triples: int, ingested: datetime) -> str:
-    """Drop the document's earlier graphs (same IRI or same source file), insert, relink."""
-    selection = f"{stale_graphs(source)} UNION {{ BIND(<{graph_iri}> AS ?old) }}"
-    topic = f"; foaf:primaryTopic <{policy}> " if policy else ""
+def _drop_unlinked_entities() -> str:
+    """Delete entity descriptions no other graph links to, directly or through one linked entity
+    (a province is linked from the city a document names, an organ's jurisdiction from the organ)."""
+    outside = f"FILTER(?g != <{ENTITIES_GRAPH}>)"
+    return f"""
+DELETE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}
+WHERE {{
+  GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?q ?e }} {outside} }}
+  FILTER NOT EXISTS {{ GRAPH <{ENTITIES_GRAPH}> {{ ?y ?r ?e }} GRAPH ?g {{ ?z ?t ?y }} {outside} }}
+}}"""
+
+
+def replace_update(writes: Sequence[DocumentWrite], ingested: datetime) -> str:
+    """For each document in turn: drop its earlier graphs (same IRI or same source file), insert, relink."""
     when = Literal(ingested.isoformat(), datatype=XSD.dateTime).n3()
-    parts = [
-        _PROLOGUE + drop_documents(selection),
-        f"DROP SILENT GRAPH <{graph_iri}>",
-        f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}}\n"
-        f"  GRAPH <{CATALOG_GRAPH}> {{ <{graph_iri}> a pkg:DocumentGraph ; dcterms:source "
-        f"{Literal(source).n3()} {topic}; void:triples {triples} ; dcterms:modified {when} }} }}",
-    ]
-    if policy:
-        parts.extend(_link(policy, side) for side in ("?a", "?b"))
-    return " ;\n".join(parts)
+    parts = []
+    for write in writes:
+        graph_iri, policy = write.graph_iri, write.policy()
+        selection = f"{stale_graphs(write.source)} UNION {{ BIND(<{graph_iri}> AS ?old) }}"
+        topic = f"; foaf:primaryTopic <{policy}> " if policy else ""
+        entities = write.entities.serialize(format="nt") if write.entities is not None else ""
+        parts += [
+            drop_documents(selection),
+            f"DROP SILENT GRAPH <{graph_iri}>",
+            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{write.graph.serialize(format='nt')}\n}}\n"
+            f"  GRAPH <{ENTITIES_GRAPH}> {{\n{entities}\n}}\n"
+            f"  GRAPH <{CATALOG_GRAPH}> {{ <{graph_iri}> a pkg:DocumentGraph ; dcterms:source "
+            f"{Literal(write.source).n3()} {topic}; void:triples {len(write.graph)} ; "
+            f"dcterms:modified {when} }} }}",
+        ]
+        if policy:
+            parts.extend(_link(policy, side) for side in ("?a", "?b"))
+    return _PROLOGUE + " ;\n".join(parts)
+
+
+def written_entries(writes: Sequence[DocumentWrite], ingested: datetime) -> list[DocumentEntry]:
+    """The catalogue entries `replace_update(writes, ingested)` records."""
+    return [DocumentEntry(str(w.graph_iri), w.source, str(p) if (p := w.policy()) else None, len(w.graph),
+                          ingested) for w in writes]
 
 
 def _link(policy: URIRef, side: str) -> str:
