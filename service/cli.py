@@ -14,7 +14,7 @@ import typer
 from rdflib import URIRef
 from tqdm import tqdm
 
-from ingest.build import build, build_all, default_jobs, store_document
+from ingest.build import build, default_jobs, ingest_all
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
 from ingest.store import Solutions, Store, connect
@@ -115,15 +115,11 @@ def ingest(
     files = corpus_files(paths)
     failed = 0
     with open_store(settings) as store:
-        built_all = build_all(files, jobs or default_jobs())
-        for built in tqdm(built_all, total=len(files), desc="ingest", unit="doc", file=sys.stderr,
+        stored = ingest_all(store, files, jobs or default_jobs())
+        for entry in tqdm(stored, total=len(files), desc="ingest", unit="doc", file=sys.stderr,
                           disable=len(files) < 2):
-            try:
-                if isinstance(built, IngestError):
-                    raise built
-                store_document(store, built)
-            except IngestError as error:
-                tqdm.write(f"error: {error}", file=sys.stderr)
+            if isinstance(entry, IngestError):
+                tqdm.write(f"error: {entry}", file=sys.stderr)
                 failed += 1
         load_vocabulary(store)
     typer.echo(f"ingested {len(files) - failed} of {len(files)} document(s) into {settings.store_location}",
