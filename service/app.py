@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from service.config import Settings
 from service.errors import ServiceError, handle_error
 from service.routes import dump, entities, health, ontology, queries, search, sparql
-from service.search import SearchIndexCache
+from service.search_cache import SearchIndexCache
 from service.sparql.runner import QueryRunner
 
 DESCRIPTION = """\
@@ -36,9 +36,11 @@ def create_app(settings: Settings) -> FastAPI:
         await runner.start()
         app.state.runner = runner
         await queries.load_choices(app, runner)
+        app.state.search.start(runner)
         try:
             yield
         finally:
+            app.state.search.close()
             runner.close()
 
     app = FastAPI(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)

@@ -1,38 +1,34 @@
 """Precedent search: measures of every city ranked for a drafter's words or pasted paragraph.
 
-BM25 (bm25s: scores precomputed in a sparse term × measure matrix, so a query sums a few
-columns instead of looping over measures) over jieba's search-mode tokens, with the topic
-scheme's labels added to jieba's dictionary so that 驰名商标 or 质押融资 stay whole as well
-as split. Topics named in the query (ontology/topics.ttl, matched as ingest tags measures)
-boost the measures tagged with them. The index is built from one SPARQL query, kept in
-memory, and rebuilt when the store's files change.
+BM25 (Lucene's, k1 1.5, b 0.75: scores precomputed in a sparse term-major matrix, so a query
+adds a few columns instead of looping over measures) over jieba's search-mode tokens, with the
+topic scheme's labels added to jieba's dictionary so that 驰名商标 or 质押融资 stay whole as
+well as split. Topics named in the query (ontology/topics.ttl, matched as ingest tags measures)
+boost the measures tagged with them. The index is assembled from per-measure terms (token ids
+and counts) that service/search_cache.py keeps across rebuilds, fetched a page of documents at
+a time with MEASURES_QUERY.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import re
-import time
-from collections import defaultdict
-from collections.abc import Sequence
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import bm25s
 import jieba
 import numpy as np
 
 from ingest.extract.topics import schemes
 from ingest.schemes import concept_labels
-from ingest.vocab import CATALOG_GRAPH, TOPIC
+from ingest.vocab import TOPIC
 from service.errors import BadRequest
-from service.sparql.formats import JSON
-from service.sparql.runner import QueryJob, QueryRunner, store_signature
 
-__all__ = ["Hit", "MeasureIndex", "Query", "SearchIndexCache", "SearchResult", "tokens"]
+__all__ = ["BM25", "Hit", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary", "hit",
+           "indexed_text", "measures_query", "term_counts", "tokens"]
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +36,8 @@ TOPIC_BOOST = 0.5
 """A measure tagged with every topic the query names scores up to (1 + TOPIC_BOOST) × its BM25."""
 MAX_QUERY_TERMS = 64
 """A pasted paragraph is cut to its rarest terms: they carry the meaning and bound the work."""
-MAX_MEASURES = 10_000_000
-"""Result cap for the index query; far above any store this service is meant for."""
-STAMP_INTERVAL = 10.0
-"""Seconds between two looks at a remote store's catalogue for changes."""
+K1, B = 1.5, 0.75
+"""BM25 term-frequency saturation and length normalisation, as Lucene and bm25s default them."""
 
 LABEL_KINDS = ("prefLabel", "altLabel", "hiddenLabel")
 _WORD = re.compile(r"\w")
@@ -54,13 +48,14 @@ PREFIX eli: <http://data.europa.eu/eli/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?measure (SAMPLE(?path_) AS ?path) (SAMPLE(?order_) AS ?order) (SAMPLE(?title_) AS ?title)
+SELECT ?graph ?measure (SAMPLE(?path_) AS ?path) (SAMPLE(?order_) AS ?order) (SAMPLE(?title_) AS ?title)
        (SAMPLE(?text_) AS ?text) (SAMPLE(?quote_) AS ?quote) (SAMPLE(?policy_) AS ?policy)
        (SAMPLE(?policyTitle_) AS ?policyTitle) (SAMPLE(?number_) AS ?number) (SAMPLE(?date_) AS ?date)
        (SAMPLE(?place_) AS ?place) (SAMPLE(?parent_) AS ?parent) (SAMPLE(?province_) AS ?province)
        (GROUP_CONCAT(DISTINCT STR(?topic_); separator=" ") AS ?topics)
 WHERE {
-  ?policy_ pkg:hasMeasure ?measure .
+  VALUES ?graph { $graphs }
+  GRAPH ?graph { ?policy_ pkg:hasMeasure ?measure }
   ?measure pkg:text ?text_ .
   OPTIONAL { ?measure pkg:path ?path_ }
   OPTIONAL { ?measure pkg:order ?order_ }
@@ -75,12 +70,15 @@ WHERE {
              OPTIONAL { ?where pkg:parent/rdfs:label ?parent_ }
              OPTIONAL { ?where pkg:province/rdfs:label ?province_ } }
 }
-GROUP BY ?measure
+GROUP BY ?graph ?measure
 """
-STAMP_QUERY = f"""\
-SELECT (COUNT(?graph) AS ?documents) (MAX(STR(?modified)) AS ?latest) {{
-  GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
-}}"""
+"""The measures of some document graphs ($graphs); the rest of the pattern reads the union graph,
+where the shared descriptions (jurisdictions) are."""
+
+
+def measures_query(graphs: Iterable[str]) -> str:
+    """MEASURES_QUERY for these document graphs (IRIs from the store's catalogue)."""
+    return MEASURES_QUERY.replace("$graphs", " ".join(f"<{graph}>" for graph in graphs))
 
 
 @dataclass(frozen=True)
@@ -169,11 +167,69 @@ def query_topics(text: str) -> dict[str, float]:
             if concept.terms.search(text)}
 
 
+@dataclass(frozen=True)
+class Terms:
+    """One measure's distinct token ids, how often each occurs, and its length in tokens."""
+
+    ids: np.ndarray
+    counts: np.ndarray
+    length: int
+
+
+class Vocabulary:
+    """Token → id. It only grows, so the ids of terms kept from earlier rebuilds stay valid."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def terms(self, counts: dict[str, int]) -> Terms:
+        ids = np.fromiter((self.ids.setdefault(token, len(self.ids)) for token in counts), np.int32,
+                          len(counts))
+        return Terms(ids, np.fromiter(counts.values(), np.float32, len(counts)), sum(counts.values()))
+
+
+def term_counts(texts: Sequence[str]) -> list[dict[str, int]]:
+    """The tokens of each text, counted: what is worth sending back from a tokeniser process."""
+    return [dict(Counter(tokens(text))) for text in texts]
+
+
+class BM25:
+    """Lucene BM25 as a term-major sparse matrix (column start, rows, scores), built with numpy."""
+
+    def __init__(self, terms: Sequence[Terms], vocabulary_size: int) -> None:
+        self.size, self.vocabulary_size = len(terms), vocabulary_size
+        ids = np.concatenate([t.ids for t in terms]) if terms else np.zeros(0, np.int32)
+        tf = np.concatenate([t.counts for t in terms]) if terms else np.zeros(0, np.float32)
+        rows = np.repeat(np.arange(len(terms), dtype=np.int32), [len(t.ids) for t in terms])
+        lengths = np.array([t.length for t in terms], dtype=np.float32)
+        self.document_frequency = np.bincount(ids, minlength=vocabulary_size)
+        df = self.document_frequency.astype(np.float32)
+        idf = np.log1p((len(terms) - df + 0.5) / (df + 0.5))
+        norm = K1 * (1.0 - B + B * lengths / max(float(lengths.mean()) if terms else 1.0, 1.0))
+        scores = idf[ids] * tf / (tf + norm[rows])
+        order = np.argsort(ids, kind="stable")
+        self.rows, self.scores = rows[order], scores[order].astype(np.float32)
+        self.start = np.concatenate([[0], np.cumsum(self.document_frequency)])
+
+    def score(self, ids: Sequence[int]) -> np.ndarray:
+        """The BM25 of every measure for these (distinct) token ids."""
+        total = np.zeros(self.size, dtype=np.float32)
+        for term in ids:
+            span = slice(self.start[term], self.start[term + 1])
+            total[self.rows[span]] += self.scores[span]
+        return total
+
+
 class MeasureIndex:
     """The measures of the store, their BM25 matrix and the columns the filters read."""
 
-    def __init__(self, rows: Sequence[dict[str, str]]) -> None:
-        self.hits = [_hit(row) for row in rows]
+    def __init__(self, hits: Sequence[Hit], terms: Sequence[Terms], vocabulary: Vocabulary) -> None:
+        self.hits = list(hits)
+        self.vocabulary = vocabulary
+        self.bm25 = BM25(terms, len(vocabulary))
         self.topic_names = sorted({t for hit in self.hits for t in hit.topics})
         column = {name: i for i, name in enumerate(self.topic_names)}
         self.topic_matrix = np.zeros((len(self.hits), len(self.topic_names)), dtype=np.float32)
@@ -187,11 +243,14 @@ class MeasureIndex:
             for place in {hit.city, hit.parent, hit.province} - {""}:
                 places[place].append(row)
         self.places = {place: np.array(rows_, dtype=np.int64) for place, rows_ in places.items()}
-        self.bm25 = bm25s.BM25()
-        if self.hits:
-            self.bm25.index([tokens(f"{hit.title}\n{hit.quote}") for hit in self.hits], show_progress=False)
-            indptr = self.bm25.scores["indptr"]
-            self.document_frequency = np.diff(indptr)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[dict[str, str]]) -> MeasureIndex:
+        """An index of MEASURES_QUERY rows, tokenised here (for small stores and tests)."""
+        hits = [hit(row) for row in rows]
+        vocabulary = Vocabulary()
+        counts = term_counts([indexed_text(h) for h in hits])
+        return cls(hits, [vocabulary.terms(c) for c in counts], vocabulary)
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -212,20 +271,17 @@ class MeasureIndex:
                 scores *= 1.0 + TOPIC_BOOST * share
         scores[~self._mask(query, topic)] = 0.0
         candidates = np.flatnonzero(scores > 0)
-        ranked = candidates[np.argsort(-scores[candidates], kind="stable")]
-        page = ranked[query.offset: query.offset + query.limit]
+        page = _best(candidates, scores[candidates], query.offset + query.limit)[query.offset:]
         hits = tuple(_scored(self.hits[i], float(scores[i])) for i in page)
         return SearchResult(len(candidates), tuple(sorted(named)), hits)
 
     def _bm25(self, text: str) -> np.ndarray:
-        vocabulary = self.bm25.vocab_dict if self.hits else {}
-        ids = sorted({vocabulary[t] for t in tokens(text) if t in vocabulary})
-        if not ids:
-            return np.zeros(len(self.hits), dtype=np.float32)
+        known = self.vocabulary.ids
+        ids = sorted({i for t in tokens(text) if (i := known.get(t, -1)) in range(self.bm25.vocabulary_size)})
         if len(ids) > MAX_QUERY_TERMS:
-            rarest = np.argsort(self.document_frequency[ids], kind="stable")[:MAX_QUERY_TERMS]
+            rarest = np.argsort(self.bm25.document_frequency[ids], kind="stable")[:MAX_QUERY_TERMS]
             ids = [ids[i] for i in sorted(rarest)]
-        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+        return self.bm25.score(ids)
 
     def _mask(self, query: Query, topic: str | None) -> np.ndarray:
         mask = np.ones(len(self.hits), dtype=bool)
@@ -244,77 +300,31 @@ class MeasureIndex:
         return mask
 
 
-def _hit(row: dict[str, str]) -> Hit:
+def hit(row: dict[str, str]) -> Hit:
+    """A MEASURES_QUERY row as an unscored hit; the fields every measure of a policy repeats are shared."""
+    shared = {name: sys.intern(row.get(name, "")) for name in
+              ("place", "parent", "province", "policy", "policyTitle", "number", "date")}
     return Hit(
         measure=row["measure"], score=0.0, quote=row.get("quote") or row.get("text", ""),
-        title=row.get("title", ""), path=row.get("path", ""), city=row.get("place", ""),
-        parent=row.get("parent", ""), province=row.get("province", ""), policy=row.get("policy", ""),
-        policy_title=row.get("policyTitle", ""), doc_number=row.get("number", ""), date=row.get("date", ""),
+        title=row.get("title", ""), path=row.get("path", ""), city=shared["place"],
+        parent=shared["parent"], province=shared["province"], policy=shared["policy"],
+        policy_title=shared["policyTitle"], doc_number=shared["number"], date=shared["date"],
         topics=tuple(sorted(iri.removeprefix(str(TOPIC)) for iri in row.get("topics", "").split() if iri)))
+
+
+def indexed_text(hit: Hit) -> str:
+    """What BM25 reads of a measure: its title and its text as printed."""
+    return f"{hit.title}\n{hit.quote}"
+
+
+def _best(rows: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """The `count` best rows, best first, ties in row order: a full sort only of those that can
+    make the page (and their ties), not of every match."""
+    if len(rows) > count > 0:
+        kept = -scores <= np.partition(-scores, count - 1)[count - 1]
+        rows, scores = rows[kept], scores[kept]
+    return rows[np.argsort(-scores, kind="stable")][:count]
 
 
 def _scored(hit: Hit, score: float) -> Hit:
     return Hit(**{**hit.__dict__, "score": round(score, 4)})
-
-
-async def load_rows(runner: QueryRunner) -> list[dict[str, str]]:
-    """The measures of the store, one row of plain strings each, through the query workers."""
-    result = await runner.run(QueryJob(query=MEASURES_QUERY, fmt=JSON, result_limit=MAX_MEASURES))
-    bindings = json.loads(result.body)["results"]["bindings"]
-    return [{name: term["value"] for name, term in binding.items()} for binding in bindings]
-
-
-Signature = tuple[object, ...]
-
-
-class SearchIndexCache:
-    """The index of the store: built on first use, rebuilt when the store changes.
-
-    An embedded store (`path`) has changed when its files have (checked on every search, a
-    directory listing); a remote store when its catalogue has (documents, ingest times),
-    asked at most every STAMP_INTERVAL seconds. While a rebuild runs, searches are answered
-    from the previous index, so an ingest into a large store never makes searches wait; only
-    the first search waits for the build.
-    """
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.index: MeasureIndex | None = None
-        self.signature: Signature = ()
-        self._stamp: tuple[float, Signature] = (-STAMP_INTERVAL, ())
-        self._lock = asyncio.Lock()
-        self._refresh: asyncio.Task[None] | None = None
-
-    async def current(self, runner: QueryRunner) -> MeasureIndex:
-        signature = await self._signature(runner)
-        if self.index is None:
-            async with self._lock:
-                if self.index is None:
-                    await self._rebuild(runner, signature)
-        elif signature != self.signature and (self._refresh is None or self._refresh.done()):
-            self._refresh = asyncio.create_task(self._background(runner, signature))
-        assert self.index is not None
-        return self.index
-
-    async def _signature(self, runner: QueryRunner) -> Signature:
-        if self.path is not None:
-            return await asyncio.to_thread(store_signature, self.path)
-        asked, stamp = self._stamp
-        if time.monotonic() - asked >= STAMP_INTERVAL:
-            result = await runner.run(QueryJob(query=STAMP_QUERY, fmt=JSON, result_limit=1))
-            row = json.loads(result.body)["results"]["bindings"]
-            stamp = tuple(sorted((k, v["value"]) for k, v in row[0].items())) if row else ()
-            self._stamp = (time.monotonic(), stamp)
-        return stamp
-
-    async def _rebuild(self, runner: QueryRunner, signature: Signature) -> None:
-        rows = await load_rows(runner)
-        self.index = await asyncio.to_thread(MeasureIndex, rows)
-        self.signature = signature
-
-    async def _background(self, runner: QueryRunner, signature: Signature) -> None:
-        async with self._lock:
-            try:
-                await self._rebuild(runner, signature)
-            except Exception:  # a failed rebuild keeps the last good index; the next change retries
-                log.exception("rebuilding the search index failed")

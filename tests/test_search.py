@@ -64,7 +64,7 @@ def row(measure: str, text: str, place: str, date: str, topics: str = "", parent
 
 @pytest.fixture(scope="module")
 def small_index() -> MeasureIndex:
-    return MeasureIndex([
+    return MeasureIndex.from_rows([
         row("a", "对企业知识产权质押融资给予贴息，每家企业最高20万元。", "甲市", "2021-03-01",
             "PledgeFinancing"),
         row("b", "鼓励企业申请驰名商标，每件奖励50万元。", "乙市", "2020-05-01", "WellKnownBrand Trademark"),
@@ -108,7 +108,7 @@ def test_a_pasted_paragraph_is_cut_to_its_rarest_terms(small_index: MeasureIndex
 
 
 def test_an_empty_store_finds_nothing() -> None:
-    assert MeasureIndex([]).search(Query(text="质押")).hits == ()
+    assert MeasureIndex.from_rows([]).search(Query(text="质押")).hits == ()
 
 
 # ---------------------------------------------------------------- /search over the corpus

@@ -15,7 +15,8 @@ from service.deps import RunnerDep
 from service.errors import ERROR_RESPONSE, BadRequest
 from service.pages import HTML, href, render
 from service.search import Query as SearchQuery
-from service.search import SearchIndexCache, SearchResult
+from service.search import SearchResult
+from service.search_cache import SearchIndexCache
 from service.sparql.formats import Format, negotiate
 
 router = APIRouter(tags=["search"])

@@ -1,0 +1,204 @@
+"""The search index of the store: built in the background from start-up, kept up to date incrementally.
+
+A store of 10,000 documents holds ~200,000 measures: one query over all of them runs past the
+query time limit, and tokenising them all takes minutes. So the index is built document by
+document: the catalogue lists each document graph with its ingest time; the measures of new or
+re-ingested documents are fetched a page of documents at a time (MEASURES_QUERY, each page well
+inside the time limit, through the query workers like any query) and tokenised in worker processes
+(the event loop never runs jieba); the terms of unchanged documents are kept from the last build.
+Until the first index exists, /search answers 503 with Retry-After; afterwards a rebuild never
+makes a search wait: it is answered from the previous index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.vocab import CATALOG_GRAPH
+from service.errors import Unavailable
+from service.search import (
+    Hit,
+    MeasureIndex,
+    Terms,
+    Vocabulary,
+    hit,
+    indexed_text,
+    measures_query,
+    term_counts,
+)
+from service.sparql.formats import JSON
+from service.sparql.runner import QueryJob, QueryRunner, store_signature
+
+__all__ = ["SearchIndexCache"]
+
+log = logging.getLogger(__name__)
+
+PAGE_DOCUMENTS = 100
+"""Documents per measures query: ~2,000 measures, a fraction of a second, far inside the time limit."""
+POOL_THRESHOLD = 5_000
+"""Below this many measures to tokenise, a thread does it; above, worker processes (start-up ~1 s each)."""
+FIRST_WAIT = 3.0
+"""Seconds a search waits for the first index before it is answered 503 (a small store is ready by then)."""
+STAMP_INTERVAL = 10.0
+"""Seconds between two looks at a remote store's catalogue for changes."""
+MAX_ROWS = 10_000_000
+"""Result cap of the internal queries; far above any store this service is meant for."""
+
+CATALOGUE_QUERY = f"""\
+SELECT ?graph ?modified {{
+  GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
+}}"""
+STAMP_QUERY = f"""\
+SELECT (COUNT(?graph) AS ?documents) (MAX(STR(?modified)) AS ?latest) {{
+  GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
+}}"""
+
+Signature = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document graph's measures and their terms, as of its ingest time."""
+
+    modified: str
+    hits: tuple[Hit, ...]
+    terms: tuple[Terms, ...]
+
+
+@dataclass
+class Progress:
+    """How far the running build is, for the Retry-After of a search that came too early."""
+
+    total: int = 0
+    done: int = 0
+    started: float = 0.0
+
+    def seconds_left(self) -> int:
+        elapsed = time.monotonic() - self.started
+        rate = self.done / elapsed if self.done and elapsed > 0 else 0.0
+        guess = (self.total - self.done) / rate if rate else 10.0
+        return max(1, min(600, math.ceil(guess)))
+
+
+async def _rows(runner: QueryRunner, query: str) -> list[dict[str, str]]:
+    result = await runner.run(QueryJob(query=query, fmt=JSON, result_limit=MAX_ROWS))
+    bindings = json.loads(result.body)["results"]["bindings"]
+    return [{name: term["value"] for name, term in binding.items()} for binding in bindings]
+
+
+class SearchIndexCache:
+    """The index of the store: built at start-up and whenever the store changes, never twice at once.
+
+    An embedded store (`path`) has changed when its files have (a directory listing, checked on
+    every search); a remote store when its catalogue has, asked at most every STAMP_INTERVAL seconds.
+    """
+
+    def __init__(self, path: Path | None, tokenisers: int | None = None) -> None:
+        self.path = path
+        self.tokenisers = tokenisers or max(1, min(2, os.cpu_count() or 1))
+        self.index: MeasureIndex | None = None
+        self.signature: Signature = ()
+        self.progress = Progress()
+        self.documents: dict[str, Document] = {}
+        self.vocabulary = Vocabulary()
+        self._stamp: tuple[float, Signature] = (-STAMP_INTERVAL, ())
+        self._build: asyncio.Task[None] | None = None
+
+    def start(self, runner: QueryRunner) -> asyncio.Task[None]:
+        """Build (or rebuild) in the background, unless a build is already running."""
+        if self._build is None or self._build.done():
+            self._build = asyncio.create_task(self._run(runner))
+        return self._build
+
+    def close(self) -> None:
+        if self._build is not None:
+            self._build.cancel()
+
+    async def current(self, runner: QueryRunner) -> MeasureIndex:
+        """The latest index; a rebuild is started when the store changed. Unavailable (503 with
+        Retry-After) while there is no index yet."""
+        if self.index is not None:
+            if await self._signature(runner) != self.signature:
+                self.start(runner)
+            return self.index
+        build = self.start(runner)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(build), FIRST_WAIT)
+        if self.index is None:
+            progress, wait = self.progress, self.progress.seconds_left()
+            raise Unavailable(f"the search index is being built ({progress.done} of {progress.total} "
+                              f"documents read); retry in {wait} s", {"Retry-After": str(wait)})
+        return self.index
+
+    async def _run(self, runner: QueryRunner) -> None:
+        try:
+            signature = await self._signature(runner)
+            await self._rebuild(runner)
+            self.signature = signature
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the last good index stays; the next search or change retries
+            log.exception("building the search index failed")
+
+    async def _rebuild(self, runner: QueryRunner) -> None:
+        listed = {row["graph"]: row.get("modified", "") for row in await _rows(runner, CATALOGUE_QUERY)}
+        stale = sorted(graph for graph, modified in listed.items()
+                       if graph not in self.documents or self.documents[graph].modified != modified)
+        self.progress = Progress(len(listed), len(listed) - len(stale), time.monotonic())
+        if stale:
+            with _tokeniser_pool(self.tokenisers, len(stale) * 20 >= POOL_THRESHOLD) as pool:
+                pending = []
+                for first in range(0, len(stale), PAGE_DOCUMENTS):
+                    page = stale[first: first + PAGE_DOCUMENTS]
+                    rows = await _rows(runner, measures_query(page))
+                    pending.append(asyncio.create_task(self._read(pool, page, rows, listed)))
+                await asyncio.gather(*pending)
+        kept = {graph: self.documents[graph] for graph in sorted(listed) if graph in self.documents}
+        self.documents = kept
+        hits = [h for document in kept.values() for h in document.hits]
+        terms = [t for document in kept.values() for t in document.terms]
+        self.index = await asyncio.to_thread(MeasureIndex, hits, terms, self.vocabulary)
+
+    async def _read(self, pool: Executor, page: Sequence[str], rows: list[dict[str, str]],
+                    listed: dict[str, str]) -> None:
+        """Tokenise one page of documents (in the pool) and keep their measures."""
+        by_graph: dict[str, list[Hit]] = {graph: [] for graph in page}
+        for row in sorted(rows, key=lambda row: (int(row.get("order") or 0), row["measure"])):
+            by_graph[row["graph"]].append(hit(row))
+        ordered = [h for graph in page for h in by_graph[graph]]
+        counts = await asyncio.get_running_loop().run_in_executor(
+            pool, term_counts, [indexed_text(h) for h in ordered])
+        terms = iter([self.vocabulary.terms(c) for c in counts])
+        for graph in page:
+            found = by_graph[graph]
+            self.documents[graph] = Document(listed[graph], tuple(found), tuple(next(terms) for _ in found))
+        self.progress.done += len(page)
+
+    async def _signature(self, runner: QueryRunner) -> Signature:
+        if self.path is not None:
+            return await asyncio.to_thread(store_signature, self.path)
+        asked, stamp = self._stamp
+        if time.monotonic() - asked >= STAMP_INTERVAL:
+            rows = await _rows(runner, STAMP_QUERY)
+            stamp = tuple(sorted(rows[0].items())) if rows else ()
+            self._stamp = (time.monotonic(), stamp)
+        return stamp
+
+
+def _tokeniser_pool(workers: int, large: bool) -> Executor:
+    """Processes for a large build (jieba holds the GIL: in a thread it would slow every request),
+    one thread for a small one."""
+    if large:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return ThreadPoolExecutor(1, thread_name_prefix="policykg-tokens")
