@@ -48,6 +48,8 @@ PAGE_DOCUMENTS = 100
 """Documents per measures query: ~2,000 measures, a fraction of a second, far inside the time limit."""
 POOL_THRESHOLD = 5_000
 """Below this many measures to tokenise, a thread does it; above, worker processes (start-up ~1 s each)."""
+MEASURES_PER_DOCUMENT = 25
+"""About how many measures a document of the genre has, to guess the work before fetching it."""
 FIRST_WAIT = 3.0
 """Seconds a search waits for the first index before it is answered 503 (a small store is ready by then)."""
 STAMP_INTERVAL = 10.0
@@ -104,8 +106,9 @@ class SearchIndexCache:
     every search); a remote store when its catalogue has, asked at most every STAMP_INTERVAL seconds.
     """
 
-    def __init__(self, path: Path | None, tokenisers: int | None = None) -> None:
-        self.path = path
+    def __init__(self, path: Path | None, tokenisers: int | None = None, page_documents: int = PAGE_DOCUMENTS,
+                 first_wait: float = FIRST_WAIT) -> None:
+        self.path, self.page_documents, self.first_wait = path, page_documents, first_wait
         self.tokenisers = tokenisers or max(1, min(2, os.cpu_count() or 1))
         self.index: MeasureIndex | None = None
         self.signature: Signature = ()
@@ -134,7 +137,7 @@ class SearchIndexCache:
             return self.index
         build = self.start(runner)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(build), FIRST_WAIT)
+            await asyncio.wait_for(asyncio.shield(build), self.first_wait)
         if self.index is None:
             progress, wait = self.progress, self.progress.seconds_left()
             raise Unavailable(f"the search index is being built ({progress.done} of {progress.total} "
@@ -157,13 +160,16 @@ class SearchIndexCache:
                        if graph not in self.documents or self.documents[graph].modified != modified)
         self.progress = Progress(len(listed), len(listed) - len(stale), time.monotonic())
         if stale:
-            with _tokeniser_pool(self.tokenisers, len(stale) * 20 >= POOL_THRESHOLD) as pool:
+            pool = _tokeniser_pool(self.tokenisers, len(stale) * MEASURES_PER_DOCUMENT >= POOL_THRESHOLD)
+            try:
                 pending = []
-                for first in range(0, len(stale), PAGE_DOCUMENTS):
-                    page = stale[first: first + PAGE_DOCUMENTS]
+                for first in range(0, len(stale), self.page_documents):
+                    page = stale[first: first + self.page_documents]
                     rows = await _rows(runner, measures_query(page))
                     pending.append(asyncio.create_task(self._read(pool, page, rows, listed)))
                 await asyncio.gather(*pending)
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
         kept = {graph: self.documents[graph] for graph in sorted(listed) if graph in self.documents}
         self.documents = kept
         hits = [h for document in kept.values() for h in document.hits]

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import bm25s
 import httpx
+import numpy as np
 import pytest
+from fastapi import FastAPI
 from live_service import serve
 
 from ingest.build import ingest_file
 from ingest.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.config import Settings
-from service.errors import BadRequest
-from service.search import MeasureIndex, Query, query_topics, tokens, topic_name
+from service.errors import BadRequest, Unavailable
+from service.search import (
+    BM25,
+    MeasureIndex,
+    Query,
+    Vocabulary,
+    query_topics,
+    term_counts,
+    tokens,
+    topic_name,
+)
+from service.search_cache import SearchIndexCache
+from service.sparql.runner import QueryRunner
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -107,6 +122,34 @@ def test_a_pasted_paragraph_is_cut_to_its_rarest_terms(small_index: MeasureIndex
     assert ranked(small_index, text=paragraph)[0] == "b"
 
 
+def test_pages_are_cuts_of_one_ranking(small_index: MeasureIndex) -> None:
+    """The page is chosen without sorting every match; it must be the same as a full sort's."""
+    text = "知识产权 企业 质押"
+    whole = ranked(small_index, text=text, limit=100)
+    assert len(whole) >= 3
+    assert [ranked(small_index, text=text, limit=1, offset=i)[0] for i in range(len(whole))] == whole
+    assert ranked(small_index, text=text, limit=2, offset=1) == whole[1:3]
+
+
+BM25_TEXTS = ["对企业知识产权质押融资给予贴息，每家企业最高20万元。",
+              "鼓励企业申请驰名商标，每件奖励50万元。",
+              "推进知识产权质押融资服务，建立银企对接机制。",
+              "加强知识产权宣传培训。",
+              "知识产权知识产权知识产权"]
+
+
+@pytest.mark.parametrize("query", ["质押融资", "驰名商标奖励", "知识产权", "企业 培训 机制", "没有"])
+def test_bm25_scores_as_bm25s_does(query: str) -> None:
+    """Lucene BM25 over token ids gives bm25s's scores (the reference it replaced)."""
+    vocabulary = Vocabulary()
+    ours = BM25([vocabulary.terms(c) for c in term_counts(BM25_TEXTS)], len(vocabulary))
+    reference = bm25s.BM25()
+    reference.index([tokens(text) for text in BM25_TEXTS], show_progress=False)
+    words = sorted(set(tokens(query)) & set(vocabulary.ids))
+    expected = reference.get_scores_from_ids([reference.vocab_dict[w] for w in words]) if words else 0.0
+    assert np.allclose(ours.score([vocabulary.ids[w] for w in words]), expected, rtol=1e-5)
+
+
 def test_an_empty_store_finds_nothing() -> None:
     assert MeasureIndex.from_rows([]).search(Query(text="质押")).hits == ()
 
@@ -123,9 +166,38 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Pa
     return path
 
 
+def test_the_index_is_built_in_pages_and_kept(corpus_store: Path) -> None:
+    """503 with Retry-After before the first index; one document per page gives the index one page
+    gives; a rebuild with nothing changed re-reads no document."""
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store, 1, 30)
+        await runner.start()
+        try:
+            paged = SearchIndexCache(corpus_store, page_documents=1, first_wait=0)
+            with pytest.raises(Unavailable) as early:
+                await paged.current(runner)
+            assert "being built" in early.value.message and int(early.value.headers["Retry-After"]) >= 1
+            await paged.start(runner)
+            whole = SearchIndexCache(corpus_store)
+            await whole.start(runner)
+            assert paged.index is not None and whole.index is not None and len(paged.index) > 50
+            assert [h.measure for h in paged.index.hits] == [h.measure for h in whole.index.hits]
+            kept = dict(paged.documents)
+            await paged.start(runner)
+            assert all(paged.documents[graph] is document for graph, document in kept.items())
+        finally:
+            runner.close()
+    asyncio.run(scenario())
+
+
 @pytest.fixture(scope="module")
-def base(corpus_store: Path) -> Iterator[str]:
-    with serve(create_app(Settings(corpus_store, query_timeout=30, query_workers=2))) as url:
+def app(corpus_store: Path) -> FastAPI:
+    return create_app(Settings(corpus_store, query_timeout=30, query_workers=2))
+
+
+@pytest.fixture(scope="module")
+def base(app: FastAPI) -> Iterator[str]:
+    with serve(app) as url:
         yield url
 
 
@@ -178,10 +250,13 @@ def test_bad_searches_answer_the_one_error_shape(base: str, params: dict[str, ob
     assert response.json()["error"]["status"] == status
 
 
-def test_the_index_follows_the_store(base: str, corpus_store: Path, corpus_files: list[Path]) -> None:
-    """A document ingested while the server runs becomes searchable without a restart."""
+def test_the_index_follows_the_store(base: str, app: FastAPI, corpus_store: Path,
+                                     corpus_files: list[Path]) -> None:
+    """A document ingested while the server runs becomes searchable without a restart, and only
+    it is read and tokenised: the others' terms are kept."""
     newcomer = corpus_files[-1]
     before = search(base, q="知识产权", limit=100)["total"]
+    kept = dict(app.state.search.documents)
     store = EmbeddedStore(corpus_store)
     ingest_file(store, newcomer)
     store.close()
@@ -189,3 +264,6 @@ def test_the_index_follows_the_store(base: str, corpus_store: Path, corpus_files
     while search(base, q="知识产权", limit=100)["total"] == before:
         assert time.monotonic() < deadline, "the index was not rebuilt"
         time.sleep(0.5)
+    documents = app.state.search.documents
+    assert len(documents) == len(kept) + 1
+    assert all(documents[graph] is document for graph, document in kept.items())
