@@ -22,6 +22,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from ingest import indicators, organs
+from ingest.tallies import add_tallies
 from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
 from ingest.vocab import (
@@ -96,6 +97,7 @@ def policy_graphs(record: PolicyRecord, source: SourceText | None = None) -> Pol
         _target(ctx, URIRef(f"{policy}/target/{position}"), target, measures)
     _citations(ctx, PKG.cites, "cites", record.cites)
     _citations(ctx, PKG.repeals, "repeals", record.repeals)
+    add_tallies(graph, entities, policy)
     return PolicyGraphs(graph, entities)
 
 
