@@ -22,9 +22,9 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from ingest import indicators, organs
-from ingest.tallies import add_tallies
 from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
+from ingest.tallies import add_tallies
 from ingest.vocab import (
     ELI,
     ENTITIES_GRAPH,

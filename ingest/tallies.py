@@ -10,8 +10,8 @@ instead of joining every measure. Only non-zero counts are stated.
 Each tally is a pkg:Tally of its policy (pkg:hasTally) along one dimension:
 a topic (pkg:countsTopic), an instrument and stage pair (pkg:countsInstrument, pkg:countsStage),
 a responsible unit (pkg:countsUnit; with pkg:sharedCount, measures it shares with another unit,
-pkg:leadCount, measures it leads, and pkg:countsMeasure, each measure counted) or an organ type (pkg:countsOrganType; with pkg:countsUnit
-for each unit of that type).
+pkg:leadCount, measures it leads, and pkg:countsMeasure, each measure counted) or an organ type
+(pkg:countsOrganType; with pkg:countsUnit for each unit of that type).
 """
 
 from __future__ import annotations
