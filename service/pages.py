@@ -15,7 +15,7 @@ import jinja2
 from ingest.vocab import BASE
 from service.sparql.formats import Format
 
-__all__ = ["HTML", "href", "render"]
+__all__ = ["HTML", "href", "local_name", "render"]
 
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
 
@@ -23,6 +23,11 @@ HTML = Format("html", "text/html", ("application/xhtml+xml",))
 def href(iri: str) -> str:
     """The service path that dereferences `iri`, or the IRI itself when it is not ours."""
     return "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI (WellKnownBrand, 2-1-5): a short link text in tables."""
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
 
 
 def _template(name: str) -> str | None:
@@ -35,6 +40,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FunctionLoader(_template), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["href"] = href
+    env.filters["local_name"] = local_name
     return env
 
 

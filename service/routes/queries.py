@@ -19,7 +19,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from service.curated import (
     CuratedQuery,
@@ -33,18 +32,17 @@ from service.curated import (
 )
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
+from service.pages import HTML, render
 from service.sparql.formats import JSON, Format, negotiate
 from service.sparql.runner import QueryJob, QueryRunner
 
 router = APIRouter(tags=["curated queries"])
 
-HTML = Format("html", "text/html")
 CSV = Format("csv", "text/csv")
 JSON_OUT = Format("json", "application/json")
 OUTPUTS = (JSON_OUT, CSV, HTML)
 BOM = "\ufeff"
 NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double", "float")}
-_templates = Environment(loader=PackageLoader("service", "templates"), autoescape=select_autoescape())
 _OPENAPI_TYPES: dict[str, dict[str, Any]] = {
     "iri": {"type": "string"}, "string": {"type": "string"}, "label": {"type": "string"},
     "integer": {"type": "integer"}, "decimal": {"type": "number"},
@@ -108,7 +106,7 @@ async def list_queries(request: Request) -> Response:
     wanted = request.query_params.get("format")
     fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), (JSON_OUT, HTML))
     if fmt == HTML:
-        body = _templates.get_template("queries.html").render(queries=listing)
+        body = render("queries.html", queries=listing)
         return Response(body, media_type="text/html")
     return Response(json.dumps({"queries": listing}, ensure_ascii=False), media_type="application/json")
 
@@ -156,8 +154,9 @@ def _respond(request: Request, page: Page, fmt: Format) -> Response:
                         headers={"X-SPARQL-Query": quote(page.sparql), "Vary": "Accept",
                                  "Content-Disposition": f'attachment; filename="{page.query.name}.csv"'})
     if fmt == HTML:
-        body = _templates.get_template("query.html").render(
-            page=page, query=_describe(request.app, page.query), values=dict(request.query_params),
+        body = render(
+            "query.html", page=page, query=_describe(request.app, page.query),
+            values=dict(request.query_params),
             cells=[[row.get(c) for c in page.columns] for row in page.rows])
         return Response(body, media_type="text/html", headers={"Vary": "Accept"})
     document = {"query": page.query.name, "title": page.query.title, "sparql": page.sparql,
