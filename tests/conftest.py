@@ -1,4 +1,4 @@
-"""Session fixtures over the real parts: the corpus, its document graphs, ingested stores, a SPARQL server."""
+"""Session fixtures over the real parts: the corpus, its document graphs, ingested stores, SPARQL servers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from oxigraph_server import oxigraph_server
+from virtuoso_server import virtuoso_server
 
 from ingest.build import DocumentGraph, build, ingest_file
 from ingest.store.embedded import EmbeddedStore
@@ -43,3 +44,9 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph-server") / "data") as base:
         yield base
 
+
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private Virtuoso process on disk, shared by the session: fill it the same way each time."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso-server") / "data") as base:
+        yield base

@@ -35,12 +35,13 @@ from ingest.store.updates import (
     replace_update,
     written_entries,
 )
-from ingest.store.values import bind_values
+from ingest.store.values import bind_values, query_form
 
 __all__ = ["QueryRejected", "RemoteStore", "RemoteStoreError", "json_term", "send_query"]
 
 AGENT = "policykg (+https://w3id.org/policykg)"
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+RESULTS_JSON = "application/sparql-results+json"
+GRAPH_TYPES = "application/n-triples, text/turtle;q=0.8"
 """Solutions and booleans as SPARQL JSON, graphs as N-Triples (or Turtle): every engine has them."""
 
 
@@ -96,7 +97,7 @@ class RemoteStore:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         media_type, body = send_query(self.endpoint, bind_values(sparql, bindings), timeout=self.timeout)
-        if media_type != "application/sparql-results+json":
+        if media_type != RESULTS_JSON:
             syntax = "nt" if media_type == "application/n-triples" else "turtle"
             return Graph().parse(data=body, format=syntax)
         answer = json.loads(body)
@@ -127,23 +128,43 @@ def send_query(endpoint: str, sparql: str, *, default_graphs: Sequence[str] = ()
                named_graphs: Sequence[str] = (), timeout: float = 300) -> tuple[str, bytes]:
     """POST a query by the SPARQL 1.1 Protocol; the media type (without parameters) and body of the answer.
 
-    The Accept header names both result kinds, so the engine, which parsed the query, says which
-    it sent; no guessing of the query form from its text.
+    The Accept header names only the media types of the query's form: an engine may serialise any
+    answer in any type it is offered (Virtuoso sends a CONSTRUCT as a SPARQL JSON table when JSON
+    comes first), so offering both kinds would leave the form to guess from the answer.
     """
+    form = query_form(sparql)
     client = _client(endpoint, timeout)
     client.setQuery(sparql)
-    client.addCustomHttpHeader("Accept", ACCEPT)
+    client.addCustomHttpHeader("Accept", GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_JSON)
     for graph in default_graphs:
         client.addDefaultGraph(graph)
     for graph in named_graphs:
         client.addNamedGraph(graph)
     response, body = _send(client)
-    return response.split(";")[0].strip().lower(), body
+    media_type = response.split(";")[0].strip().lower()
+    if form == "ASK" and media_type == RESULTS_JSON:
+        body = boolean_json(body)
+    return media_type, body
+
+
+def boolean_json(body: bytes) -> bytes:
+    """An ASK answer in the standard JSON form `{"boolean": …}`.
+
+    Some engines (Virtuoso 7.2) answer ASK in JSON as a one-column table, one row when true and
+    none when false; read that as the boolean it stands for, so every caller sees the standard form.
+    """
+    answer = json.loads(body)
+    if "boolean" in answer:
+        return body
+    return json.dumps({"head": {}, "boolean": bool(answer["results"]["bindings"])}).encode()
 
 
 def _client(endpoint: str, timeout: float) -> SPARQLWrapper:
+    """A client speaking the protocol only: no `format`/`output` parameters beside the Accept
+    header (Virtuoso honours `format=xml` and then refuses our Accept with a 406)."""
     client = SPARQLWrapper(endpoint, updateEndpoint=endpoint, agent=AGENT)
     client.setMethod(POST)
+    client.setOnlyConneg(True)
     client.setTimeout(max(1, round(timeout)))
     return client
 

@@ -4,6 +4,7 @@ pyoxigraph binds variables before evaluation (SEP-0007); a SPARQL 1.1 endpoint o
 query text. The portable equivalent is an inline `VALUES (?a ?b) { (t1 t2) }` placed first in
 the query's WHERE group, so the engine joins the bound values before anything else, as the
 substitution would. Terms are written by rdflib (`Node.n3()`), never pasted from user text.
+The same tokens tell a query's form, which the protocol's content negotiation needs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node, Variable
 
-__all__ = ["bind_values", "values_block"]
+__all__ = ["bind_values", "query_form", "values_block"]
 
 _TOKEN = re.compile(r"""
     (?P<skip> \#[^\n]*                                  # comment
@@ -23,6 +24,16 @@ _TOKEN = re.compile(r"""
       | <[^<>"{}|^`\\\s]*> )                            # IRIs
     | (?P<open>\{) | (?P<close>\}) | (?P<construct>\bCONSTRUCT\b)
     """, re.VERBOSE | re.IGNORECASE | re.DOTALL)
+
+_FORM = re.compile(r"(?<![\w:.?$-])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:.-])", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first such keyword outside comments, strings and IRIs
+    (the prologue before it holds only BASE and PREFIX); SELECT when there is none: the engine refuses it."""
+    bare = _TOKEN.sub(lambda token: " " if token.lastgroup == "skip" else token.group(), sparql)
+    found = _FORM.search(bare)
+    return found.group(1).upper() if found else "SELECT"
 
 
 def values_block(bindings: Mapping[str, Node]) -> str:

@@ -14,13 +14,11 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ingest.store.remote import QueryRejected, RemoteStoreError, send_query
+from ingest.store.remote import RESULTS_JSON, QueryRejected, RemoteStoreError, send_query
 from ingest.store.values import bind_values
 from service.errors import BadRequest, Unavailable
 
 __all__ = ["Endpoint"]
-
-RESULTS_JSON = "application/sparql-results+json"
 
 
 class Endpoint:
