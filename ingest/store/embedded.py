@@ -7,71 +7,26 @@ SPARQL server configured with a union default graph.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
-from rdflib.util import guess_format
 
-from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Solutions
-from ingest.store.updates import (
-    RESERVED_GRAPHS,
-    count_query,
-    documents_query,
-    load_update,
-    remove_update,
-    replace_update,
-    written_entries,
-)
+from ingest.store import QueryResult, Solutions
+from ingest.store.base import SparqlStore
 
 __all__ = ["EmbeddedStore"]
 
 
-class EmbeddedStore:
+class EmbeddedStore(SparqlStore):
     """pyoxigraph.Store at `path` (created when missing), or in memory when `path` is None."""
 
     def __init__(self, path: Path | None = None) -> None:
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
         self._store = ox.Store(str(path)) if path is not None else ox.Store()
-
-    def replace(self, graph_iri: URIRef, graph: Graph, source: str,
-                entities: Graph | None = None) -> DocumentEntry:
-        return self.replace_many([DocumentWrite(graph_iri, graph, source, entities)])[0]
-
-    def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
-        ingested = datetime.now(UTC).replace(microsecond=0)
-        if writes:
-            self._store.update(replace_update(writes, ingested))
-        return written_entries(writes, ingested)
-
-    def remove(self, document: str) -> int:
-        found = self._select(count_query(document))
-        removed = int(str(found.rows[0]["n"])) if found.rows else 0
-        if removed:
-            self._store.update(remove_update(document))
-        return removed
-
-    def documents(self) -> list[DocumentEntry]:
-        return [
-            DocumentEntry(
-                graph=str(row["graph"]), source=str(row["source"]),
-                policy=str(row["policy"]) if "policy" in row else None,
-                triples=int(str(row["triples"])),
-                ingested=datetime.fromisoformat(str(row["ingested"])),
-            )
-            for row in self._select(documents_query()).rows
-        ]
-
-    def load(self, path: Path, graph_iri: URIRef) -> int:
-        if graph_iri in RESERVED_GRAPHS:
-            raise ValueError(f"{graph_iri} is kept by the store itself")
-        graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
-        self._store.update(load_update(graph_iri, graph.serialize(format="nt")))
-        return len(graph)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
@@ -90,14 +45,13 @@ class EmbeddedStore:
             graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
         return graph
 
+    def update(self, request: str) -> None:
+        self._store.update(request)
+
     def close(self) -> None:
         self._store.flush()
         del self._store
 
-    def _select(self, sparql: str) -> Solutions:
-        result = self.query(sparql)
-        assert isinstance(result, Solutions)
-        return result
 
 
 def _to_rdflib(term: object) -> Node:

@@ -15,26 +15,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
-from rdflib.util import guess_format
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Solutions
-from ingest.store.updates import (
-    RESERVED_GRAPHS,
-    count_query,
-    documents_query,
-    load_update,
-    remove_update,
-    replace_update,
-    written_entries,
-)
+from ingest.store import QueryResult, Solutions
+from ingest.store.base import SparqlStore
 from ingest.store.values import bind_values, query_form
 
 __all__ = ["QueryRejected", "RemoteStore", "RemoteStoreError", "json_term", "send_query"]
@@ -53,47 +42,12 @@ class QueryRejected(RemoteStoreError):
     """The endpoint answered 400: the request itself is wrong (syntax, unknown function)."""
 
 
-class RemoteStore:
+class RemoteStore(SparqlStore):
     """A SPARQL 1.1 query endpoint and its update endpoint (the same URL when not given)."""
 
     def __init__(self, endpoint: str, update_endpoint: str | None = None, timeout: float = 300) -> None:
         self.endpoint, self.update_endpoint = endpoint, update_endpoint or endpoint
         self.timeout = timeout
-
-    def replace(self, graph_iri: URIRef, graph: Graph, source: str,
-                entities: Graph | None = None) -> DocumentEntry:
-        return self.replace_many([DocumentWrite(graph_iri, graph, source, entities)])[0]
-
-    def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
-        ingested = datetime.now(UTC).replace(microsecond=0)
-        if writes:
-            self.update(replace_update(writes, ingested))
-        return written_entries(writes, ingested)
-
-    def remove(self, document: str) -> int:
-        found = self._select(count_query(document))
-        removed = int(str(found.rows[0]["n"])) if found.rows else 0
-        if removed:
-            self.update(remove_update(document))
-        return removed
-
-    def documents(self) -> list[DocumentEntry]:
-        return [
-            DocumentEntry(
-                graph=str(row["graph"]), source=str(row["source"]),
-                policy=str(row["policy"]) if "policy" in row else None,
-                triples=int(str(row["triples"])),
-                ingested=datetime.fromisoformat(str(row["ingested"])),
-            )
-            for row in self._select(documents_query()).rows
-        ]
-
-    def load(self, path: Path, graph_iri: URIRef) -> int:
-        if graph_iri in RESERVED_GRAPHS:
-            raise ValueError(f"{graph_iri} is kept by the store itself")
-        graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
-        self.update(load_update(graph_iri, graph.serialize(format="nt")))
-        return len(graph)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         media_type, body = send_query(self.endpoint, bind_values(sparql, bindings), timeout=self.timeout)
@@ -118,10 +72,6 @@ class RemoteStore:
     def close(self) -> None:
         """Nothing to release: every request is its own connection."""
 
-    def _select(self, sparql: str) -> Solutions:
-        result = self.query(sparql)
-        assert isinstance(result, Solutions)
-        return result
 
 
 def send_query(endpoint: str, sparql: str, *, default_graphs: Sequence[str] = (),
