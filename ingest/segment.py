@@ -19,7 +19,8 @@ from ingest.errors import IngestError
 from ingest.read import SourceText
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+              "六": 6, "七": 7, "八": 8, "九": 9, "两": 2}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUM = "[一二三四五六七八九十百零〇]{1,4}"
 _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"第({_CN_NUM})章\s*")),
@@ -135,13 +136,14 @@ class _Node:
 
 
 def cn_number(numeral: str) -> int:
-    """一 → 1, 十二 → 12, 二十三 → 23, 一〇五 → 105 (digit by digit when there is no 十/百)."""
-    if "十" not in numeral and "百" not in numeral:
+    """一 → 1, 十二 → 12, 二十三 → 23, 两千 → 2000, 一〇五 → 105 (digit by digit when there is
+    no 十/百/千)."""
+    if not any(unit in numeral for unit in _CN_UNITS):
         return int("".join(str(_CN_DIGITS[c]) for c in numeral))
     total, digit = 0, 0
     for char in numeral:
-        if char in ("十", "百"):
-            total += (digit or 1) * (10 if char == "十" else 100)
+        if char in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[char]
             digit = 0
         else:
             digit = _CN_DIGITS[char]

@@ -16,11 +16,11 @@ from dataclasses import dataclass, replace
 
 from ingest.extract.quantities import CLAUSE_END, SENTENCE_END, measure_start, pattern, pieces, words
 from ingest.record import Incentive, IncentiveKind, Measure, PolicyRecord
-from ingest.segment import Document
+from ingest.segment import Document, cn_number
 
 TERMS = "incentive_terms"
 THRESHOLD_AFTER = re.compile(r"\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:及以上|以上|以下|起)")
-RATE_LEAD = re.compile(r"[按以]|参照")
+RATE_LEAD = re.compile(r"[按以]|参照|比例")
 BY_REFERENCE = re.compile(r"标准的?$")
 """按…对应标准50%: a share of another grant's amount, which this text does not state."""
 RECIPIENT = re.compile(r"(?:奖励|补助|资助|给予)(?:一次性)?([\u4e00-\u9fff]{2,8})$")
@@ -44,14 +44,20 @@ class _Figure:
 
 
 def _figures(text: str) -> Iterator[_Figure]:
-    money = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>" + pattern(TERMS, "money") + r"|%)")
+    """Amounts and rates; an amount may be written in Chinese numerals (五万元, 二十万元), but
+    not a vague one (数百万元, 几十万元)."""
+    money = re.compile(r"(?:(?<![\d.])(?P<value>\d+(?:\.\d+)?)"
+                       r"|(?<![数几上近])(?P<numeral>[一二两三四五六七八九十百千]+))"
+                       r"\s*(?P<unit>" + pattern(TERMS, "money") + r"|%)")
     for s_start, s_end in pieces(text, SENTENCE_END):
         for c_start, c_end in pieces(text[s_start:s_end], CLAUSE_END):
             clause = (s_start + c_start, s_start + c_end)
             for match in money.finditer(text, *clause):
-                unit = match.group("unit")
-                value = float(match.group("value"))
+                unit, numeral = match.group("unit"), match.group("numeral")
                 is_rate = unit == "%"
+                if numeral and is_rate:
+                    continue
+                value = float(cn_number(numeral) if numeral else match.group("value"))
                 amount = value / 100 if is_rate else value * float(words(TERMS, "money")[unit])
                 yield _Figure(amount, is_rate, match.start(), match.end(), clause, (s_start, s_end))
 
@@ -133,21 +139,26 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
 
     A cap goes to the grants it limits: the open rate grant (按…10%补助，最高30万元, even
     in the next sentence), else the fixed grants just before it in its sentence
-    (每件补助1万元，每家企业每年最高20万元); only a cap with nothing to limit stands alone.
+    (每件补助1万元，每家企业每年最高20万元), else those of the sentence before a ；
+    (每件资助3000元；同一单位每年资助总额最高不超过二十万元); only a cap with nothing to
+    limit stands alone.
     """
     found: list[Incentive] = []
     open_rate: int | None = None
     open_fixed: list[int] = []
+    carried: list[int] = []
+    """Fixed grants of the sentence before a ；, for a cap that follows on its own."""
     floor, last_clause, last_sentence = 0, (0, 0), (0, 0)
     for figure in _figures(text):
         clause = text[figure.clause[0] : figure.clause[1]]
         if figure.sentence != last_sentence:
+            carried = open_fixed if text[last_sentence[1] : last_sentence[1] + 1] in "；;" else []
             open_fixed, last_sentence = [], figure.sentence
         if figure.clause != last_clause:
             floor, last_clause = last_clause[1], figure.clause
             between = text[floor : figure.clause[0]]
             if any(_opens_condition(c) for c in CLAUSE_END.split(between)) or _opens_condition(clause):
-                open_fixed = []
+                open_fixed, carried = [], []
         at = figure.start - figure.clause[0]
         span = (figure.start, figure.end)
         condition = _condition(text, figure, floor)
@@ -164,7 +175,7 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
         elif _is_threshold(text, figure):
             continue
         elif _is_cap(text, figure):
-            limited = [open_rate] if open_rate is not None else open_fixed
+            limited = [open_rate] if open_rate is not None else open_fixed or carried
             for index in limited:
                 grant = found[index]
                 found[index] = replace(grant, cap_cny=figure.value, per=grant.per or _per(text, figure))
@@ -177,7 +188,7 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
         elif kind := _kind(clause, at):
             found.append(Incentive(kind, amount_cny=figure.value, condition=condition,
                                    per=_per(text, figure), recipient=_recipient(text, figure), span=span))
-            open_rate = None
+            open_rate, carried = None, []
             open_fixed.append(len(found) - 1)
     return tuple(found)
 

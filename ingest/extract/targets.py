@@ -247,6 +247,18 @@ def _front_goals(front: str) -> Iterator[tuple[int, int]]:
         yield start, offset
 
 
+def _preamble_goals(front: str, blocks: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Spans of lines of running text before the numbered text that set a deadline
+    (为…，力争到2025年，全市…达到8件。制定本措施), outside the goal blocks: an 意见 or 措施
+    without a goal section states its goals in its opening paragraph."""
+    offset = 0
+    for line in front.splitlines(keepends=True):
+        inside = any(start <= offset < end for start, end in blocks)
+        if not inside and len(line.strip()) > SHORT_LINE and DEADLINE.search(line):
+            yield offset, offset + len(line)
+        offset += len(line)
+
+
 def _shifted(
     targets: tuple[Target, ...], shift: int | None, measure_path: tuple[str, ...] | None = None
 ) -> Iterator[Target]:
@@ -259,14 +271,18 @@ def _shifted(
 
 
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    """Targets of the goal blocks before the numbered text, of the goal sections, then of
+    """Targets of the goal blocks and dated opening paragraphs before the numbered text, of
+    the goal sections, then of
     the measures (with measure_path); spans point into the original text."""
     source = document.source
     measure_paths = {m.path for m in record.measures}
     found: list[Target] = []
     front_start = max(source.text.find(document.front), 0)
-    for start, end in _front_goals(document.front):
+    blocks = list(_front_goals(document.front))
+    for start, end in blocks:
         found.extend(_shifted(goal_targets(document.front[start:end]), front_start + start))
+    for start, end in _preamble_goals(document.front, blocks):
+        found.extend(_shifted(goal_targets(document.front[start:end], in_measure=True), front_start + start))
     for section in _goal_sections(document, measure_paths):
         found.extend(_section_targets(section, None, measure_paths))
     for measure in record.measures:

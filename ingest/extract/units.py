@@ -41,6 +41,9 @@ _SENTENCE = re.compile(r"[。；;！？\n]")
 _BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办)")
 _MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条|[（(]?[一二三四五六七八九十\d]+[）)、.．]?)")
 _SUBJECT = re.compile(r"^([^由]{2,60}?)(牵头|负责|会同|要?(?:充分)?发挥)")
+_PARTNERS = re.compile(
+    r"([^，,。；;对]{2,40}?)(?=对|共同|联合|研究|制定|组织|开展|进行|做好|建立|推进|加强|$)")
+"""X会同Y对…: the organs Y that share the lead, up to the verb or object of the clause."""
 _RELY = re.compile(r"依托(.{2,60})$")
 _ROLE = re.compile(r"发挥(.{2,80}?)作用")
 _MENTION_END = re.compile(r"^(?:$|的|”|」|和|与|及|、)")
@@ -122,11 +125,15 @@ def clause_units(body: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
         for index, clause in enumerate(clauses):
             for match in _BY.finditer(clause):
                 found += _organs_only(unit_list(match.group(1), jurisdiction), match.group(2) == "牵头")
-            subject = _SUBJECT.match(_MARKER.sub("", clause))
+            unmarked = _MARKER.sub("", clause)
+            subject = _SUBJECT.match(unmarked)
             if subject:
                 leads = subject.group(2) in ("牵头", "会同")
                 named = _organs_only(unit_list(subject.group(1), jurisdiction), leads)
                 found += [_anaphor(unit, body[: body.find(clause)], jurisdiction) for unit in named]
+                partners = _PARTNERS.match(unmarked, subject.end()) if subject.group(2) == "会同" else None
+                if named and partners:
+                    found += _organs_only(unit_list(partners.group(1), jurisdiction), False)
             rely = _RELY.search(clause)
             if rely:
                 found += _organs_only(unit_list(rely.group(1), jurisdiction), False)
