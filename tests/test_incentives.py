@@ -41,6 +41,17 @@ def _read(text: str) -> list[tuple]:
         # a cap after fixed grants limits them
         ("每件资助3000元，每家企业每年资助总额不超过20万元。", [("subsidy", 3000, None, 200000)]),
         ("对年度主营业务收入达到1000万元的，一次性奖励20万元。", [("reward", 200000, None, None)]),
+        # …and so does one in the next sentence after a ；, when it opens no condition of its own
+        ("每件资助3000元；同一单位每年资助总额最高不超过二十万元。", [("subsidy", 3000, None, 200000)]),
+        ("对A类每件资助1万元；对B类每件资助2000元，最高10万元。",
+         [("subsidy", 10000, None, None), ("subsidy", 2000, None, 100000)]),
+        # amounts in Chinese numerals, but not vague ones
+        ("每件给予一次性资助五万元。", [("subsidy", 50000, None, None)]),
+        ("给予一次性奖励两千元。", [("reward", 2000, None, None)]),
+        ("投入数百万元资金给予补助。", []),
+        # a rate named as a 比例
+        ("贴息比例为贷款利息的40%，每家企业每年贴息金额不超过10万元。",
+         [("interest_subsidy", None, 0.4, 100000)]),
         ("给予最高50万元资金支持。", [("other", None, None, 500000)]),
         # a cap word before a 、 list of amounts caps every amount of it
         ("对获得金奖、银奖的完成人，每项分别给予不超过50万元、30万元奖励。",

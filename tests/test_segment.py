@@ -23,6 +23,7 @@ def source(name_start: str) -> SourceText:
 
 @pytest.mark.parametrize(("numeral", "value"), [
     ("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("一百零五", 105), ("二〇二一", 2021),
+    ("两千", 2000), ("五千", 5000), ("一千二百", 1200),
 ])
 def test_cn_number(numeral: str, value: int) -> None:
     assert cn_number(numeral) == value

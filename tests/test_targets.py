@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from ingest.extract import measures as measures_stage
+from ingest.extract import targets as targets_stage
 from ingest.extract.targets import deadline_year, goal_targets, split_shared
 from ingest.pipeline import extract_record
+from ingest.read import read_bytes
 from ingest.record import PolicyRecord
+from ingest.segment import segment
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -145,3 +149,25 @@ def test_spans_quote_the_number() -> None:
     for target in record.targets:
         assert target.span is not None
         assert f"{target.value:g}" in original[target.span[0] : target.span[1]].replace(" ", "")
+
+
+def _snippet_targets(text: str) -> list[tuple]:
+    document = segment(read_bytes(text.encode("utf-8"), "snippet.txt"))
+    record = measures_stage.extract(document, PolicyRecord(source="snippet.txt"))
+    return [(t.indicator, t.value, t.year) for t in targets_stage.extract(document, record).targets]
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # a 措施 without a goal section states its goals in its dated opening paragraph
+        ("为建设知识产权强市，力争到2025年，全市专利授权量达到800件，有效注册商标突破15万件。制定以下措施。",
+         [("全市专利授权量", 800, 2025), ("有效注册商标", 15, 2025)]),
+        # an opening paragraph without a deadline, or one that grants money, sets no goal
+        ("为建设知识产权强市，全市专利授权量已达800件，制定以下措施。", []),
+        ("为鼓励创造，到2025年前对每件发明专利资助3000元，制定以下措施。", []),
+    ],
+)
+def test_goals_of_the_opening_paragraph(opening: str, expected: list[tuple]) -> None:
+    text = f"某市知识产权若干措施\n\n{opening}\n\n一、提升创造质量\n（1）支持专利培育。鼓励企业申请专利。\n"
+    assert _snippet_targets(text) == expected
