@@ -1,9 +1,13 @@
-"""Query bindings for engines without substitutions: a VALUES block of serialised RDF terms.
+"""Query bindings for engines without substitutions: serialised RDF terms joined first in the WHERE group.
 
 pyoxigraph binds variables before evaluation (SEP-0007); a SPARQL 1.1 endpoint only takes
 query text. The portable equivalent is an inline `VALUES (?a ?b) { (t1 t2) }` placed first in
 the query's WHERE group, so the engine joins the bound values before anything else, as the
-substitution would. Terms are written by rdflib (`Node.n3()`), never pasted from user text.
+substitution would. A language-tagged literal goes as `BIND("…"@zh AS ?c)` there instead, the
+same one-row join (nothing is in scope yet): Virtuoso 7.2 never matches a language-tagged
+constant of VALUES or FILTER against a variable projected by a subquery (`"汕尾市"@zh` or
+`"Science and technology"@en` alike, so not a character-set matter), but does a BIND's.
+Terms are written by rdflib (`Node.n3()`), never pasted from user text.
 The same tokens tell a query's form, which the protocol's content negotiation needs.
 """
 
@@ -15,7 +19,7 @@ from collections.abc import Mapping
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node, Variable
 
-__all__ = ["bind_values", "query_form", "values_block"]
+__all__ = ["bind_values", "binding_clauses", "query_form"]
 
 _TOKEN = re.compile(r"""
     (?P<skip> \#[^\n]*                                  # comment
@@ -36,14 +40,20 @@ def query_form(sparql: str) -> str:
     return found.group(1).upper() if found else "SELECT"
 
 
-def values_block(bindings: Mapping[str, Node]) -> str:
-    """`VALUES (?a ?b) { (t1 t2) }` for one row of bindings; blank nodes cannot be bound."""
+def binding_clauses(bindings: Mapping[str, Node]) -> str:
+    """`BIND("…"@lang AS ?c)` for each language-tagged literal, then `VALUES (?a ?b) { (t1 t2) }`
+    for the IRIs and other literals; blank nodes cannot be bound."""
     for name, term in bindings.items():
         if isinstance(term, BNode) or not isinstance(term, URIRef | Literal):
             raise TypeError(f"?{name}: only IRIs and literals can be bound, not {term!r}")
-    names = " ".join(Variable(name).n3() for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
+    tagged = {name: term for name, term in bindings.items() if isinstance(term, Literal) and term.language}
+    rest = {name: term for name, term in bindings.items() if name not in tagged}
+    clauses = [f"BIND({term.n3()} AS {Variable(name).n3()})" for name, term in tagged.items()]
+    if rest:
+        names = " ".join(Variable(name).n3() for name in rest)
+        terms = " ".join(term.n3() for term in rest.values())
+        clauses.append(f"VALUES ({names}) {{ ({terms}) }}")
+    return " ".join(clauses)
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
@@ -51,7 +61,7 @@ def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     if not bindings:
         return sparql
     position = _where_group(sparql)
-    return f"{sparql[:position]} {values_block(bindings)}\n{sparql[position:]}"
+    return f"{sparql[:position]} {binding_clauses(bindings)}\n{sparql[position:]}"
 
 
 def _where_group(sparql: str) -> int:

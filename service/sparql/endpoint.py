@@ -3,7 +3,8 @@
 The workers then run, cap and serialise a query the same way whatever engine answers it: the
 endpoint's SPARQL JSON or N-Triples is parsed back into pyoxigraph terms. Dataset parameters go
 as the protocol's default-graph-uri / named-graph-uri, the base IRI as a BASE declaration (the
-protocol has no parameter for it), bindings as a VALUES block of serialised terms.
+protocol has no parameter for it), bindings as serialised terms first in the WHERE group
+(ingest.store.values).
 """
 
 from __future__ import annotations
