@@ -37,6 +37,7 @@ from service.sparql.runner import QueryJob, execute
 
 P = URIRef("https://w3id.org/policykg/def#Policy")
 OURS = "https://w3id.org/policykg/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 VIRTUOSO_OPEN = {"policy-overview": (
     "Virtuoso 7.2 wrong answer: with ?policy bound, some rows of the third UNION branch come back "
     "with ?order0 unbound although a mandatory pattern (?measure pkg:order ?order0) binds it "
@@ -77,10 +78,10 @@ def test_query_form_skips_prologue_comments_strings_and_iris(query: str, form: s
 @pytest.mark.parametrize(("bindings", "block"), [
     ({"t": P}, f"VALUES (?t) {{ (<{P}>) }}"),
     ({"city": Literal("泉州市", lang="zh")}, 'BIND("泉州市"@zh AS ?city)'),
-    ({"year": Literal(2025)}, 'VALUES (?year) { ("2025"^^<http://www.w3.org/2001/XMLSchema#integer>) }'),
+    ({"year": Literal(2025)}, f'VALUES (?year) {{ ("2025"^^<{XSD}integer>) }}'),
     ({"q": Literal('say "hi"\n')}, 'VALUES (?q) { ("""say "hi"\n""") }'),
     ({"t": P, "name": Literal("Patent", lang="en"), "n": Literal(2)},
-     f'BIND("Patent"@en AS ?name) VALUES (?t ?n) {{ (<{P}> "2"^^<http://www.w3.org/2001/XMLSchema#integer>) }}'),
+     f'BIND("Patent"@en AS ?name) VALUES (?t ?n) {{ (<{P}> "2"^^<{XSD}integer>) }}'),
 ])
 def test_binding_clauses_serialise_terms(bindings: dict[str, Node], block: str) -> None:
     assert binding_clauses(bindings) == block
