@@ -71,6 +71,8 @@ class SizeFigures:
     queries: list[QueryFigures] = field(default_factory=list)
     search: Latency | None = None
     search_failure: str | None = None
+    search_ready_seconds: float | None = None
+    """From the service answering to /search answering other than 503 (its first index built)."""
     concurrency: dict[str, float] = field(default_factory=dict)
 
 
@@ -85,6 +87,8 @@ class Options:
     reference_max: int
     reference_runs: int
     reference_timeout: float
+    search_wait: float = 300.0
+    """Seconds to wait for the search index (503 + Retry-After) before measuring /search."""
 
 
 def ingest(size: int, options: Options) -> tuple[SizeFigures, Path]:
@@ -242,15 +246,35 @@ def search_requests() -> list[dict[str, str]]:
     return [{"q": text.split("。")[0]} for text in measures[:6]] + [{"q": text} for text in measures[6:8]]
 
 
-def search(client: httpx.Client, options: Options) -> Latency | None:
+def search(client: httpx.Client, options: Options) -> Latency:
     requests = search_requests()
-    if client.get("/search", params=requests[0]).status_code == 404:
-        return None
     for params in requests * options.warmup:
         client.get("/search", params=params).raise_for_status()
     seconds = [timed(partial(_get, client, "/search", params))
                for _ in range(options.repeats) for params in requests]
     return Latency.of(seconds)
+
+
+def wait_for_search(client: httpx.Client, params: dict[str, str], limit: float) -> int:
+    """The status of /search once it answers other than 503: the service builds its index in the
+    background after start-up and answers 503 with Retry-After until the first one exists. The
+    wait honours Retry-After (at least 0.1 s, at most 10 s a time) and ends after `limit` seconds."""
+    deadline = time.monotonic() + limit
+    while True:
+        response = client.get("/search", params=params)
+        if response.status_code != 503 or time.monotonic() >= deadline:
+            return response.status_code
+        left = max(0.0, deadline - time.monotonic())
+        time.sleep(min(retry_after(response.headers.get("Retry-After")), left))
+
+
+def retry_after(header: str | None) -> float:
+    """Seconds to wait from a Retry-After header in seconds (an HTTP date or nothing: 1 s), bounded."""
+    try:
+        seconds = float(header) if header else 1.0
+    except ValueError:
+        seconds = 1.0
+    return min(max(seconds, 0.1), 10.0)
 
 
 def concurrency(base_url: str, paths: list[tuple[str, dict[str, str]]], options: Options) -> dict[str, float]:
@@ -288,8 +312,11 @@ def run_size(size: int, options: Options) -> SizeFigures:
     figures, store = ingest(size, options)
     with service(store, figures) as client:
         figures.queries = curated(client, store, size, options)
+        start = time.perf_counter()
+        status = wait_for_search(client, search_requests()[0], options.search_wait)
+        figures.search_ready_seconds = time.perf_counter() - start
         try:
-            figures.search = search(client, options)
+            figures.search = None if status == 404 else search(client, options)
         except httpx.HTTPStatusError as error:
             figures.search_failure = _failure(error)
         paths = [(f"/queries/{q.name}", {**q.params, "limit": str(PAGE)}) for q in figures.queries if q.http]
@@ -328,12 +355,13 @@ def report(results: list[SizeFigures], options: Options) -> str:
             lines.append(f"| {r.documents:,} | {q.name} | {q.rows} | {_ms(http)} | {_ms(p95)} "
                          f"| {_ms(engine)} | {_ms(q.reference_ms)} | {ratio} | {same} |")
     lines += ["", "### /search and service", "",
-              "| documents | /search median | /search p95 | clients | requests/s | p95 ms | failed "
-              "| service peak MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| documents | index ready s | /search median | /search p95 | clients | requests/s | p95 ms "
+              "| failed | service peak MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         c = r.concurrency
         searched = r.search_failure or _ms(r.search.median if r.search else None)
-        lines.append(f"| {r.documents:,} | {searched} | "
+        ready = "–" if r.search_ready_seconds is None else f"{r.search_ready_seconds:,.1f}"
+        lines.append(f"| {r.documents:,} | {ready} | {searched} | "
                      f"{_ms(r.search.p95 if r.search else None)} | {c.get('clients', 0):.0f} | "
                      f"{c.get('per_second', 0):,.1f} | {_ms(c.get('p95_ms'))} | {c.get('failed', 0):.0f} | "
                      f"{r.service_peak_mb:,.0f} |")
@@ -351,6 +379,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reference-max", type=int, default=1000,
                         help="largest size also run on the rdflib reference")
     parser.add_argument("--reference-timeout", type=float, default=300.0, help="seconds per rdflib query")
+    parser.add_argument("--search-wait", type=float, default=300.0,
+                        help="seconds to wait for the first search index (503 with Retry-After)")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args(argv)
     options = Options(out=args.out, jobs=args.jobs,
@@ -358,7 +388,7 @@ def main(argv: list[str] | None = None) -> None:
                       clients=min(args.clients, 2 if args.quick else 64),
                       seconds=min(args.seconds, 2.0 if args.quick else 60.0),
                       reference_max=args.reference_max, reference_runs=1 if args.quick else 3,
-                      reference_timeout=args.reference_timeout)
+                      reference_timeout=args.reference_timeout, search_wait=args.search_wait)
     results = []
     for size in args.sizes:
         results.append(run_size(size, options))

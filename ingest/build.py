@@ -3,19 +3,23 @@
 The stages after the record (graph, validate, store) named like the extract stages, so a
 failure anywhere is one IngestError saying which file, which stage and why. Documents are
 built in parallel processes and written by the parent in batches (one store transaction per
-batch), falling back to one transaction per document when a batch fails.
+batch), falling back to one transaction per document when a batch fails. A worker that builds
+for the store sends back what the writer needs, serialised once (N-Triples text, the report):
+pickling rdflib Graphs and serialising them again in the single writer cost it more than the write.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 
 from ingest.errors import IngestError
 from ingest.graph import policy_graphs
@@ -25,8 +29,8 @@ from ingest.record import PolicyRecord
 from ingest.store import DocumentEntry, DocumentWrite, Store
 from ingest.validate import ValidationReport, validate
 
-__all__ = ["BATCH", "DocumentGraph", "build", "build_all", "build_batches", "default_jobs", "document_graph",
-           "ingest_all", "ingest_file", "store_document", "store_documents"]
+__all__ = ["BATCH", "DocumentGraph", "StorableDocument", "build", "build_all", "build_batches",
+           "default_jobs", "document_graph", "ingest_all", "ingest_file", "store_document", "store_documents"]
 
 BATCH = 50
 """Documents written in one store transaction at most: the per-request cost is paid once per batch."""
@@ -45,12 +49,28 @@ class DocumentGraph:
     report: ValidationReport
 
     def write(self) -> DocumentWrite:
-        return DocumentWrite(self.graph_iri, self.graph, self.record.source, self.entities)
+        return DocumentWrite.of(self.graph_iri, self.graph, self.record.source, self.entities)
+
+    def storable(self) -> StorableDocument:
+        return StorableDocument(self.write(), self.report)
+
+
+@dataclass(frozen=True)
+class StorableDocument:
+    """What the writer needs of a built document: the serialised write, and whether it may land."""
+
+    write: DocumentWrite
+    report: ValidationReport
+
+
+Built = TypeVar("Built", DocumentGraph, StorableDocument)
+"""What a worker sends back: the graphs themselves, or only what the store needs of them."""
 
 
 def build(path: Path) -> DocumentGraph:
-    """extract → graph → validate; the report says whether the graph may be stored."""
-    return document_graph(extract_record(path), read_file(path))
+    """read → extract → graph → validate; the report says whether the graph may be stored."""
+    source = read_file(path)
+    return document_graph(extract_record(path, source), source)
 
 
 def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentGraph:
@@ -60,37 +80,42 @@ def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentG
     except ValueError as error:
         raise IngestError(record.source, "graph", str(error)) from error
     assert isinstance(graphs.document.identifier, URIRef)
-    return DocumentGraph(record, graphs.document.identifier, graphs.document, graphs.entities,
-                         validate(graphs.merged()))
+    # Validated through a read-only union of the two graphs: copying them into one graph cost
+    # as much as the validation itself, and the shapes see the same triples.
+    both = ReadOnlyGraphAggregate([graphs.document, graphs.entities])
+    return DocumentGraph(record, graphs.document.identifier, graphs.document, graphs.entities, validate(both))
 
 
-def store_document(store: Store, built: DocumentGraph) -> DocumentEntry:
+def store_document(store: Store, built: DocumentGraph | StorableDocument) -> DocumentEntry:
     """Put the graph in place of the document's earlier one, only when it conforms."""
-    if not built.report.conforms:
-        raise IngestError(built.record.source, "validate", built.report.summary())
+    ready = built.storable() if isinstance(built, DocumentGraph) else built
+    source = ready.write.source
+    if not ready.report.conforms:
+        raise IngestError(source, "validate", ready.report.summary())
     try:
-        return store.replace(built.graph_iri, built.graph, built.record.source, built.entities)
+        return store.replace_many([ready.write])[0]
     except _REFUSED as error:
-        raise IngestError(built.record.source, "store", str(error)) from error
+        raise IngestError(source, "store", str(error)) from error
 
 
-def store_documents(store: Store, built: Sequence[DocumentGraph | IngestError]
+def store_documents(store: Store, built: Sequence[DocumentGraph | StorableDocument | IngestError]
                     ) -> list[DocumentEntry | IngestError]:
     """store_document() of each, in order, the conforming ones in one transaction.
 
     When the store refuses the batch, each document is written on its own, so one bad document
     never keeps the others out, and each is still whole or absent.
     """
-    valid = [b for b in built if isinstance(b, DocumentGraph) and b.report.conforms]
+    ready = [b.storable() if isinstance(b, DocumentGraph) else b for b in built]
+    valid = [b.write for b in ready if isinstance(b, StorableDocument) and b.report.conforms]
     try:
-        entries = iter(store.replace_many([b.write() for b in valid]))
+        entries = iter(store.replace_many(valid))
     except _REFUSED:
-        return [_store_or_error(store, b) for b in built]
-    return [next(entries) if isinstance(b, DocumentGraph) and b.report.conforms else _store_or_error(store, b)
-            for b in built]
+        return [_store_or_error(store, b) for b in ready]
+    return [next(entries) if isinstance(b, StorableDocument) and b.report.conforms
+            else _store_or_error(store, b) for b in ready]
 
 
-def _store_or_error(store: Store, built: DocumentGraph | IngestError) -> DocumentEntry | IngestError:
+def _store_or_error(store: Store, built: StorableDocument | IngestError) -> DocumentEntry | IngestError:
     if isinstance(built, IngestError):
         return built
     try:
@@ -105,7 +130,7 @@ def ingest_file(store: Store, path: Path) -> DocumentEntry:
 
 def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1) -> Iterator[DocumentEntry | IngestError]:
     """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order."""
-    for batch in build_batches(paths, jobs):
+    for batch in _batches(paths, jobs, BATCH, _storable_in_worker):
         yield from store_documents(store, batch)
 
 
@@ -132,20 +157,25 @@ def build_batches(paths: Sequence[Path], jobs: int = 1, size: int = BATCH
     A run ends where the next document is not built yet, so the writer never waits to fill a
     batch: when it is faster than the builders, batches stay small and documents land early.
     """
+    return _batches(paths, jobs, size, _build_in_worker)
+
+
+def _batches(paths: Sequence[Path], jobs: int, size: int, work: Callable[[Path], Built | tuple[str, str, str]]
+             ) -> Iterator[list[Built | IngestError]]:
+    """build_batches() with `work` run on each path, in a pool of processes when jobs > 1."""
     if jobs <= 1 or len(paths) < 2:
-        yield from ([_build_or_error(path)] for path in paths)
+        yield from ([_or_error(work(path))] for path in paths)
         return
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        pending = deque(pool.submit(_build_in_worker, path) for path in paths)
+        pending = deque(pool.submit(work, path) for path in paths)
         while pending:
-            batch = [_result(pending.popleft())]
+            batch = [_or_error(pending.popleft().result())]
             while pending and len(batch) < size and pending[0].done():
-                batch.append(_result(pending.popleft()))
+                batch.append(_or_error(pending.popleft().result()))
             yield batch
 
 
-def _result(future: Future[DocumentGraph | tuple[str, str, str]]) -> DocumentGraph | IngestError:
-    result = future.result()
+def _or_error(result: Built | tuple[str, str, str]) -> Built | IngestError:
     return IngestError(*result) if isinstance(result, tuple) else result
 
 
@@ -160,3 +190,9 @@ def _build_in_worker(path: Path) -> DocumentGraph | tuple[str, str, str]:
     """build() in a pool process; an IngestError comes back as its fields (it does not pickle)."""
     result = _build_or_error(path)
     return (result.source, result.stage, result.reason) if isinstance(result, IngestError) else result
+
+
+def _storable_in_worker(path: Path) -> StorableDocument | tuple[str, str, str]:
+    """_build_in_worker(), serialised for the store where it was built."""
+    result = _build_in_worker(path)
+    return result.storable() if isinstance(result, DocumentGraph) else result

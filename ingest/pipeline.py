@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from ingest.errors import IngestError
 from ingest.extract import citations, incentives, measures, metadata, targets, topics, units
-from ingest.read import read_file
+from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
 from ingest.segment import Document, segment
 
@@ -31,11 +31,12 @@ EXTRACT_STAGES: tuple[tuple[str, Stage], ...] = (
 )
 
 
-def extract_record(path: Path) -> PolicyRecord:
-    """The record of one corpus file, or IngestError saying which stage failed and why."""
+def extract_record(path: Path, source: SourceText | None = None) -> PolicyRecord:
+    """The record of one corpus file, or IngestError saying which stage failed and why; `source`
+    is the file already read, when the caller needs it too (read once)."""
     name = path.name
-    source = read_file(path)
-    document = _run(name, "segment", lambda: segment(source))
+    text = source if source is not None else read_file(path)
+    document = _run(name, "segment", lambda: segment(text))
     record = PolicyRecord(source=name)
     for stage, extract in EXTRACT_STAGES:
         record = _run(name, stage, partial(extract, document, record))

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from bench.generate import document, places, write_corpus
-from bench.run import same_rows
-from ingest.build import DocumentGraph, build, build_all
+from bench.run import retry_after, same_rows
+from ingest.build import DocumentGraph, build, build_all, ingest_all
 from ingest.errors import IngestError
+from ingest.store import DocumentEntry, Solutions
+from ingest.store.embedded import EmbeddedStore
 from service.curated import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +81,41 @@ def test_parallel_build_gives_the_serial_results_in_order(tmp_path: Path) -> Non
                and a.record == b.record and set(a.graph) == set(b.graph) for a, b in pairs)
 
 
+def stored_quads(store: EmbeddedStore) -> set[tuple[str, ...]]:
+    """Every quad but the ingest times, which differ between two runs."""
+    found = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                        "FILTER(?p != <http://purl.org/dc/terms/modified>) }")
+    assert isinstance(found, Solutions)
+    return {tuple(str(row[v]) for v in ("g", "s", "p", "o")) for row in found.rows}
+
+
+def test_parallel_ingest_stores_what_serial_ingest_stores(tmp_path: Path) -> None:
+    """Workers send serialised writes, not graphs: the store must not see the difference."""
+    paths = write_corpus(tmp_path, 6)
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"")
+    serial, parallel = EmbeddedStore(), EmbeddedStore()
+    one = list(ingest_all(serial, [*paths, broken], jobs=1))
+    two = list(ingest_all(parallel, [*paths, broken], jobs=2))
+    assert [type(e) for e in two] == [type(e) for e in one] == [DocumentEntry] * 6 + [IngestError]
+    assert [(e.source, e.graph, e.policy, e.triples) for e in two if isinstance(e, DocumentEntry)] == \
+        [(e.source, e.graph, e.policy, e.triples) for e in one if isinstance(e, DocumentEntry)]
+    assert len(stored_quads(serial)) > 5000
+    assert stored_quads(parallel) == stored_quads(serial)
+
+
+@pytest.mark.parametrize(("header", "seconds"), [
+    ("3", 3.0),
+    ("0.5", 0.5),
+    (None, 1.0),
+    ("Wed, 21 Oct 2026 07:28:00 GMT", 1.0),
+    ("0", 0.1),
+    ("3600", 10.0),
+])
+def test_retry_after_is_honoured_within_bounds(header: str | None, seconds: float) -> None:
+    assert retry_after(header) == seconds
+
+
 @pytest.mark.parametrize(("some", "others", "same"), [
     ([("a", "x、y")], [("a", "y、x")], True),
     ([("a", "1"), ("b", "2")], [("b", "2"), ("a", "1")], True),
@@ -103,3 +140,4 @@ def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert all(q["same_rows"] is not False for q in size["queries"]), size["queries"]
     assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
     assert "### Ingest" in run.stdout and "| 10 | 10 |" in run.stdout
+    assert size["search_ready_seconds"] is not None and size["search"]["runs"] > 0, size["search_failure"]

@@ -37,15 +37,22 @@ class DocumentEntry:
 
 @dataclass(frozen=True)
 class DocumentWrite:
-    """One document to put in place: its own graph, and the shared entities it describes."""
+    """One document to put in place: its own graph, and the shared entities it describes, as
+    N-Triples serialised once, where the graph was built (a worker process sends text, not a Graph)."""
 
     graph_iri: URIRef
-    graph: Graph
     source: str
-    entities: Graph | None = None
+    ntriples: str
+    triples: int
+    policy: URIRef | None
+    entities: str = ""
+    """N-Triples of the entity descriptions, for the shared entities graph."""
 
-    def policy(self) -> URIRef | None:
-        return next((s for s in self.graph.subjects(RDF.type, PKG.Policy) if isinstance(s, URIRef)), None)
+    @classmethod
+    def of(cls, graph_iri: URIRef, graph: Graph, source: str, entities: Graph | None = None) -> DocumentWrite:
+        policy = next((s for s in graph.subjects(RDF.type, PKG.Policy) if isinstance(s, URIRef)), None)
+        return cls(graph_iri, source, graph.serialize(format="nt"), len(graph), policy,
+                   entities.serialize(format="nt") if entities is not None else "")
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ class SparqlStore(ABC):
 
     def replace(self, graph_iri: URIRef, graph: Graph, source: str,
                 entities: Graph | None = None) -> DocumentEntry:
-        return self.replace_many([DocumentWrite(graph_iri, graph, source, entities)])[0]
+        return self.replace_many([DocumentWrite.of(graph_iri, graph, source, entities)])[0]
 
     def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
         ingested = datetime.now(UTC).replace(microsecond=0)

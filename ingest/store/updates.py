@@ -81,17 +81,16 @@ def replace_update(writes: Sequence[DocumentWrite], ingested: datetime) -> str:
     when = Literal(ingested.isoformat(), datatype=XSD.dateTime).n3()
     parts = []
     for write in writes:
-        graph_iri, policy = write.graph_iri, write.policy()
+        graph_iri, policy = write.graph_iri, write.policy
         selection = f"{stale_graphs(write.source)} UNION {{ BIND(<{graph_iri}> AS ?old) }}"
         topic = f"; foaf:primaryTopic <{policy}> " if policy else ""
-        entities = write.entities.serialize(format="nt") if write.entities is not None else ""
         parts += [
             drop_documents(selection),
             f"DROP SILENT GRAPH <{graph_iri}>",
-            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{write.graph.serialize(format='nt')}\n}}\n"
-            f"  GRAPH <{ENTITIES_GRAPH}> {{\n{entities}\n}}\n"
+            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{write.ntriples}\n}}\n"
+            f"  GRAPH <{ENTITIES_GRAPH}> {{\n{write.entities}\n}}\n"
             f"  GRAPH <{CATALOG_GRAPH}> {{ <{graph_iri}> a pkg:DocumentGraph ; dcterms:source "
-            f"{Literal(write.source).n3()} {topic}; void:triples {len(write.graph)} ; "
+            f"{Literal(write.source).n3()} {topic}; void:triples {write.triples} ; "
             f"dcterms:modified {when} }} }}",
         ]
         if policy:
@@ -101,7 +100,7 @@ def replace_update(writes: Sequence[DocumentWrite], ingested: datetime) -> str:
 
 def written_entries(writes: Sequence[DocumentWrite], ingested: datetime) -> list[DocumentEntry]:
     """The catalogue entries `replace_update(writes, ingested)` records."""
-    return [DocumentEntry(str(w.graph_iri), w.source, str(p) if (p := w.policy()) else None, len(w.graph),
+    return [DocumentEntry(str(w.graph_iri), w.source, str(w.policy) if w.policy else None, w.triples,
                           ingested) for w in writes]
 
 
