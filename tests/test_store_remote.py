@@ -20,9 +20,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from engines import ENGINES, Engine, endpoints
-from rdflib import BNode, Literal, URIRef
+from live_service import serve
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
+from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from ingest.build import DocumentGraph, ingest_file
 from ingest.errors import IngestError
@@ -30,6 +33,8 @@ from ingest.store import Solutions, Store, connect
 from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import QueryRejected, RemoteStore, RemoteStoreError
 from ingest.store.values import bind_values, binding_clauses, query_form
+from service.app import create_app
+from service.config import Settings
 from service.curated import CuratedQuery, ParameterError, as_oxigraph, load_library
 from service.sparql.endpoint import Endpoint
 from service.sparql.formats import CSV
@@ -299,3 +304,49 @@ def test_errors_name_the_endpoint(engine: Engine, tmp_path: Path,
     with pytest.raises(IngestError) as error:
         ingest_file(gone, corpus_files[0])
     assert error.value.stage == "store"
+
+
+@pytest.fixture(scope="module")
+def service_url(engine: Engine, remote: RemoteStore) -> Iterator[str]:
+    """The HTTP service over the engine's filled store, as deployed: one query worker, no local store."""
+    with serve(create_app(Settings(sparql_endpoint=engine.query, query_workers=1))) as url:
+        yield url
+
+
+def client(service_url: str, query: str, method: str = POST, fmt: str = JSON) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(f"{service_url}/sparql")
+    sparql.setQuery(query)
+    sparql.setMethod(method)
+    sparql.setReturnFormat(fmt)
+    return sparql
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+@pytest.mark.parametrize("query", [
+    "SELECT ?policy ?title WHERE { ?policy a <https://w3id.org/policykg/def#Policy> ; "
+    "<http://data.europa.eu/eli/ontology#title> ?title } ORDER BY ?policy",
+    'SELECT ?place WHERE { ?place <http://www.w3.org/2000/01/rdf-schema#label> "汕尾市"@zh }',
+    "SELECT ?city (COUNT(?m) AS ?n) WHERE { ?p <https://w3id.org/policykg/def#jurisdiction>/"
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?city ; <https://w3id.org/policykg/def#hasMeasure> ?m } "
+    "GROUP BY ?city ORDER BY ?city",
+])
+def test_service_sparql_over_the_engine(query: str, method: str, service_url: str,
+                                        embedded: EmbeddedStore) -> None:
+    """The service's /sparql over the remote store, through HTTP, answers what the embedded store does;
+    Chinese in the query text reaches the engine whole, by GET (percent-encoded) and by POST."""
+    answer = client(service_url, query, method).queryAndConvert()
+    assert isinstance(answer, dict)
+    there = [{name: term["value"] for name, term in row.items()} for row in answer["results"]["bindings"]]
+    here = embedded.query(query)
+    assert isinstance(here, Solutions) and here.rows
+    assert there == [{name: str(term) for name, term in row.items()} for row in here.rows]
+
+
+def test_service_sparql_graphs_booleans_and_errors(service_url: str, remote: RemoteStore) -> None:
+    ask = client(service_url, f"ASK {{ ?p a <{P}> }}").queryAndConvert()
+    assert isinstance(ask, dict) and ask["boolean"] is True
+    turtle = client(service_url, f"CONSTRUCT WHERE {{ ?p a <{P}> }}", fmt=TURTLE).query().response.read()
+    policies = Graph().parse(data=turtle, format="turtle")
+    assert {str(s) for s in policies.subjects()} == {entry.policy for entry in remote.documents()}
+    with pytest.raises(QueryBadFormed):
+        client(service_url, "SELECT ?x WHERE { ?x").queryAndConvert()

@@ -9,6 +9,11 @@ addresses: several processes may share one store.
 The endpoint must answer queries over the union of its named graphs as the default graph
 (Oxigraph: `serve --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`; Virtuoso
 does so unless told otherwise), as the embedded store does.
+
+Text goes as UTF-8, as the protocol says: queries as percent-encoded UTF-8 form data, updates as an
+application/sparql-update body (UTF-8 by definition). Non-ASCII is written as itself, not as
+SPARQL's \\uXXXX escapes: Virtuoso 7.2 takes those in strings only and refuses them in IRIs and
+prefixed names. Its faults with non-ASCII are in its evaluation, not in transport (store.values).
 """
 
 from __future__ import annotations
