@@ -11,6 +11,7 @@ from virtuoso_server import virtuoso_server
 
 from ingest.build import DocumentGraph, build, ingest_file
 from ingest.store.embedded import EmbeddedStore
+from ingest.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -36,6 +37,19 @@ def ingested_store(tmp_path_factory: pytest.TempPathFactory,
         ingest_file(store, path)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_store_path(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Path:
+    """A closed on-disk store with the corpus and the vocabulary, as `policykg ingest` leaves it,
+    for services under test to read (read it, do not change it)."""
+    path = tmp_path_factory.mktemp("served") / "store"
+    store = EmbeddedStore(path)
+    for file in corpus_files:
+        ingest_file(store, file)
+    load_vocabulary(store)
+    store.close()
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ import rdflib
 from live_service import serve
 
 from ingest.build import ingest_file
-from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import RemoteStore
 from service.app import create_app
 from service.config import Settings
@@ -21,19 +20,8 @@ PKG = rdflib.Namespace("https://w3id.org/policykg/def#")
 
 
 @pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Path:
-    """The corpus ingested into an on-disk store, closed again so that only the server reads it."""
-    path = tmp_path_factory.mktemp("app") / "store"
-    store = EmbeddedStore(path)
-    for file in corpus_files:
-        ingest_file(store, file)
-    store.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def base(corpus_store: Path) -> Iterator[str]:
-    settings = Settings(corpus_store, query_timeout=10, result_limit=1000, query_workers=2)
+def base(corpus_store_path: Path) -> Iterator[str]:
+    settings = Settings(corpus_store_path, query_timeout=10, result_limit=1000, query_workers=2)
     with serve(create_app(settings)) as url:
         yield url
 

@@ -11,8 +11,6 @@ import pytest
 import rdflib
 from live_service import serve
 
-from ingest.build import ingest_file
-from ingest.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.config import Settings
 
@@ -21,13 +19,8 @@ BASE = "https://w3id.org/policykg/"
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("entities") / "store"
-    store = EmbeddedStore(path)
-    for file in corpus_files:
-        ingest_file(store, file)
-    store.close()
-    with serve(create_app(Settings(path, query_timeout=30, query_workers=2))) as url:
+def base(corpus_store_path: Path) -> Iterator[str]:
+    with serve(create_app(Settings(corpus_store_path, query_timeout=30, query_workers=2))) as url:
         yield url
 
 

@@ -23,8 +23,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ingest.build import ingest_file
-from ingest.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.config import Settings
 
@@ -32,13 +30,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("fuzz") / "store"
-    store = EmbeddedStore(path)
-    for file in corpus_files:
-        ingest_file(store, file)
-    store.close()
-    with serve(create_app(Settings(path, query_timeout=10, result_limit=200, query_workers=2))) as url:
+def live(corpus_store_path: Path) -> Iterator[str]:
+    settings = Settings(corpus_store_path, query_timeout=10, result_limit=200, query_workers=2)
+    with serve(create_app(settings)) as url:
         yield url
 
 

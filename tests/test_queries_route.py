@@ -12,22 +12,14 @@ import httpx
 import pytest
 from live_service import serve
 
-from ingest.build import ingest_file
-from ingest.store.embedded import EmbeddedStore
-from ingest.vocabulary import load_vocabulary
 from service.app import create_app
 from service.config import Settings
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("queries") / "store"
-    store = EmbeddedStore(path)
-    for file in corpus_files:
-        ingest_file(store, file)
-    load_vocabulary(store)
-    store.close()
-    with serve(create_app(Settings(path, query_timeout=20, result_limit=1000, query_workers=2))) as url:
+def base(corpus_store_path: Path) -> Iterator[str]:
+    settings = Settings(corpus_store_path, query_timeout=20, result_limit=1000, query_workers=2)
+    with serve(create_app(settings)) as url:
         yield url
 
 
