@@ -11,6 +11,8 @@ pickling rdflib Graphs and serialising them again in the single writer cost it m
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -174,7 +176,7 @@ def _batches(paths: Sequence[Path], jobs: int, size: int, work: Callable[[Path],
         return
     waiting = iter(paths)
     workers = min(jobs, len(paths))
-    with ProcessPoolExecutor(workers, initializer=os.nice, initargs=(WORKER_NICENESS,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         pending = deque(pool.submit(work, path) for path in islice(waiting, AHEAD * size))
         while pending:
             batch = [_or_error(pending.popleft().result())]
@@ -182,6 +184,19 @@ def _batches(paths: Sequence[Path], jobs: int, size: int, work: Callable[[Path],
                 batch.append(_or_error(pending.popleft().result()))
             pending.extend(pool.submit(work, path) for path in islice(waiting, len(batch)))
             yield batch
+
+
+def _start_worker(parent: int) -> None:
+    """Builders yield to the writer, and end when it dies: a killed ingest leaves no orphans
+    (a pool process whose parent is gone would otherwise wait for work forever)."""
+    os.nice(WORKER_NICENESS)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _or_error(result: Built | tuple[str, str, str]) -> Built | IngestError:
