@@ -27,10 +27,7 @@ def _normal(text: str) -> str:
 @cache
 def labels() -> tuple[tuple[str, str], ...]:
     """(normalised Chinese label, concept local name), longest label first."""
-    found: dict[str, str] = {}
-    for label, name in schemes.concept_labels("indicators.ttl", str(INDICATOR)):
-        found.setdefault(_normal(label), name)
-    return tuple(sorted(found.items(), key=lambda pair: (-len(pair[0]), pair[0])))
+    return schemes.label_index("indicators.ttl", str(INDICATOR), _normal)
 
 
 def concept_of(indicator: str) -> str | None:

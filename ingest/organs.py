@@ -49,10 +49,7 @@ def normal(text: str) -> str:
 @cache
 def labels() -> tuple[tuple[str, str], ...]:
     """(Chinese label, organ-type local name), longest label first."""
-    found: dict[str, str] = {}
-    for label, name in schemes.concept_labels("organ-types.ttl", str(ORGAN_TYPE)):
-        found.setdefault(normal(label), name)
-    return tuple(sorted(found.items(), key=lambda pair: (-len(pair[0]), pair[0])))
+    return schemes.label_index("organ-types.ttl", str(ORGAN_TYPE), normal)
 
 
 @cache

@@ -3,6 +3,7 @@ against and the graphs the validator and the service publish."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -10,7 +11,7 @@ from importlib.resources.abc import Traversable
 from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
-__all__ = ["concept_labels", "ontology_files", "scheme", "shapes_graph"]
+__all__ = ["concept_labels", "label_index", "ontology_files", "scheme", "shapes_graph"]
 
 
 def ontology_files() -> list[Traversable]:
@@ -47,3 +48,12 @@ def concept_labels(file_name: str, namespace: str, language: str = "zh",
             for concept, _, label in graph.triples((None, SKOS[predicate], None))
             if isinstance(label, Literal) and (label.language or "").lower() == language.lower()
             and str(concept).startswith(namespace)]
+
+
+def label_index(file_name: str, namespace: str, normal: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+    """(normalised Chinese label, concept local name), longest label first, so that a lookup that
+    takes the first label found in a text prefers 专利申请量年均增长率 to 专利申请量."""
+    found: dict[str, str] = {}
+    for label, name in concept_labels(file_name, namespace):
+        found.setdefault(normal(label), name)
+    return tuple(sorted(found.items(), key=lambda pair: (-len(pair[0]), pair[0])))
