@@ -210,3 +210,32 @@ def test_store_persists(tmp_path: Path) -> None:
     again = EmbeddedStore(tmp_path / "s")
     assert [e.source for e in again.documents()] == ["b.txt"]
     again.close()
+
+
+@pytest.mark.parametrize("order", [(CITING, CITED), (CITED, CITING)])
+def test_citation_links_within_one_batch(store: EmbeddedStore,
+                                        order: tuple[PolicyRecord, PolicyRecord]) -> None:
+    """Documents written in one transaction link to each other as if written one after the other."""
+    built = {r.source: document_graph(r, None) for r in order}
+    store.replace_many([built[r.source].write() for r in order])
+    citing = str(built["a.txt"].graph_iri).removesuffix("/graph")
+    cited = str(built["b.txt"].graph_iri).removesuffix("/graph")
+    assert links(store) == {(citing, str(ELI.cites), cited), (citing, str(ELI.repeals), cited)}
+
+
+def test_batch_replacing_a_cited_document_relinks_it(store: EmbeddedStore) -> None:
+    put(store, CITING)
+    put(store, CITED)
+    renamed = document_graph(replace(CITED, title="某市商标资助办法", doc_number="某政办〔2021〕9号"), None)
+    other = document_graph(replace(CITED, source="c.txt", doc_number=None), None)
+    store.replace_many([renamed.write(), other.write()])
+    citing = str(document_graph(CITING, None).graph_iri).removesuffix("/graph")
+    assert links(store) == {(citing, str(ELI.repeals), str(other.graph_iri).removesuffix("/graph"))}
+    assert sorted(e.source for e in store.documents()) == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_same_source_twice_in_a_batch_keeps_the_last(store: EmbeddedStore) -> None:
+    first, second = document_graph(CITING, None), document_graph(replace(CITING, doc_number=None), None)
+    store.replace_many([first.write(), second.write()])
+    assert [e.graph for e in store.documents()] == [str(second.graph_iri)]
+    assert count(store, str(first.graph_iri)) == 0

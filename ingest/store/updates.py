@@ -19,11 +19,12 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ingest.store import DocumentEntry, DocumentWrite
-from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, LINKS_GRAPH, PREFIXES
+from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, LINKS_GRAPH, PKG, PREFIXES
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + \
     "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
@@ -77,25 +78,96 @@ WHERE {{
 
 
 def replace_update(writes: Sequence[DocumentWrite], ingested: datetime) -> str:
-    """For each document in turn: drop its earlier graphs (same IRI or same source file), insert, relink."""
+    """For each document in turn: drop its earlier graphs (same IRI or same source file), insert, relink.
+
+    When the documents of the request are distinct (no source file or graph twice), all the reads
+    happen in the first operation and every later one only writes (`_replace_at_once`): Oxigraph
+    pays ~12 µs more per inserted quad once any operation after the first reads the store (its
+    transaction then indexes every write to read it back), 40% of the write. Otherwise one
+    document after the other, each seeing the ones before it.
+    """
     when = Literal(ingested.isoformat(), datatype=XSD.dateTime).n3()
+    distinct = len({w.source for w in writes}) == len({w.graph_iri for w in writes}) == len(writes)
+    if distinct and not any(is_iri(w.source) for w in writes):
+        return _replace_at_once(writes, when)
     parts = []
     for write in writes:
-        graph_iri, policy = write.graph_iri, write.policy
-        selection = f"{stale_graphs(write.source)} UNION {{ BIND(<{graph_iri}> AS ?old) }}"
-        topic = f"; foaf:primaryTopic <{policy}> " if policy else ""
-        parts += [
-            drop_documents(selection),
-            f"DROP SILENT GRAPH <{graph_iri}>",
-            f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{write.ntriples}\n}}\n"
-            f"  GRAPH <{ENTITIES_GRAPH}> {{\n{write.entities}\n}}\n"
-            f"  GRAPH <{CATALOG_GRAPH}> {{ <{graph_iri}> a pkg:DocumentGraph ; dcterms:source "
-            f"{Literal(write.source).n3()} {topic}; void:triples {write.triples} ; "
-            f"dcterms:modified {when} }} }}",
-        ]
-        if policy:
-            parts.extend(_link(policy, side) for side in ("?a", "?b"))
+        parts += [drop_documents(_replaced(write)), f"DROP SILENT GRAPH <{write.graph_iri}>",
+                  _insert(write, when)]
+        if write.policy:
+            parts.extend(_link(write.policy, side) for side in ("?a", "?b"))
     return _PROLOGUE + " ;\n".join(parts)
+
+
+def _replaced(write: DocumentWrite) -> str:
+    """Group pattern binding ?old to the graphs `write` replaces."""
+    return f"{stale_graphs(write.source)} UNION {{ BIND(<{write.graph_iri}> AS ?old) }}"
+
+
+def _insert(write: DocumentWrite, when: str) -> str:
+    topic = f"; foaf:primaryTopic <{write.policy}> " if write.policy else ""
+    return (f"INSERT DATA {{ GRAPH <{write.graph_iri}> {{\n{write.ntriples}\n}}\n"
+            f"  GRAPH <{ENTITIES_GRAPH}> {{\n{write.entities}\n}}\n"
+            f"  GRAPH <{CATALOG_GRAPH}> {{ <{write.graph_iri}> a pkg:DocumentGraph ; dcterms:source "
+            f"{Literal(write.source).n3()} {topic}; void:triples {write.triples} ; "
+            f"dcterms:modified {when} }} }}")
+
+
+def _replace_at_once(writes: Sequence[DocumentWrite], when: str) -> str:
+    """replace_update() of distinct documents as one read-then-write operation, then data only.
+
+    The first operation deletes what drop_documents() would for every document and inserts the
+    links _link() would, read from the store as it is without the replaced graphs, with the new
+    documents' citation and policy keys given inline (their graphs are not in the store yet); the
+    links among the new documents follow from those keys alone. Deletes apply before inserts,
+    so a link both dropped and re-derived stays.
+    """
+    replaced = " UNION ".join(f"{{ {_replaced(w)} }}" for w in writes)
+    kept = f"FILTER NOT EXISTS {{ {{ {replaced} }} FILTER(?old = ?g) }}"
+    citations, policies = [], []
+    for write in writes:
+        cites, keys = _citation_keys(write.ntriples)
+        citations += cites
+        policies += keys
+    citing = " ".join(f"({' '.join(row)})" for row in citations)
+    cited = " ".join(f"({' '.join(row)})" for row in policies)
+    relations = "VALUES (?via ?relation) { (pkg:cites eli:cites) (pkg:repeals eli:repeals) }"
+    first = f"""
+DELETE {{ GRAPH <{LINKS_GRAPH}> {{ ?la ?lr ?lb }} GRAPH ?old {{ ?s ?p ?o }}
+         GRAPH <{CATALOG_GRAPH}> {{ ?old ?cp ?co }} }}
+INSERT {{ GRAPH <{LINKS_GRAPH}> {{ ?a ?relation ?b }} }}
+WHERE {{
+  {{ {{ {replaced} }} GRAPH <{CATALOG_GRAPH}> {{ ?old foaf:primaryTopic ?policy }}
+     GRAPH <{LINKS_GRAPH}> {{ ?la ?lr ?lb }} FILTER(?la = ?policy || ?lb = ?policy) }}
+  UNION {{ {{ {replaced} }} GRAPH ?old {{ ?s ?p ?o }} }}
+  UNION {{ {{ {replaced} }} GRAPH <{CATALOG_GRAPH}> {{ ?old ?cp ?co }} }}
+  UNION {{ VALUES (?a ?via ?key ?value) {{ {citing} }} {relations}
+           GRAPH ?g {{ ?b a pkg:Policy ; ?key ?value }} {kept} FILTER(?a != ?b) }}
+  UNION {{ VALUES (?b ?key ?value) {{ {cited} }} {relations}
+           GRAPH ?g {{ ?a ?via ?citation . ?citation ?key ?value }} {kept} FILTER(?a != ?b) }}
+  UNION {{ VALUES (?a ?via ?key ?value) {{ {citing} }} VALUES (?b ?key ?value) {{ {cited} }} {relations}
+           FILTER(?a != ?b) }}
+}}"""
+    return _PROLOGUE + " ;\n".join([first, *(_insert(w, when) for w in writes)])
+
+
+_KEYED = (str(PKG.cites), str(PKG.repeals), str(PKG.numberKey), str(PKG.titleKey), str(PKG.Policy))
+
+
+def _citation_keys(ntriples: str) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str]]]:
+    """(citing, pkg:cites|repeals, key, value) of each keyed citation node, and (policy, key, value)
+    of each policy, in N-Triples syntax, read from a document's N-Triples (one triple a line)."""
+    lines = "\n".join(line for line in ntriples.splitlines() if any(iri in line for iri in _KEYED))
+    triples = list(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
+    keys = {str(PKG.numberKey), str(PKG.titleKey)}
+    keyed = [(t.subject, t.predicate, t.object) for t in triples if t.predicate.value in keys]
+    via = [(t.subject, t.predicate, t.object) for t in triples
+           if t.predicate.value in (str(PKG.cites), str(PKG.repeals))]
+    policy_type = ox.NamedNode(str(PKG.Policy))
+    policies = {t.subject for t in triples if t.predicate.value == str(RDF.type) and t.object == policy_type}
+    citations = [(str(a), str(relation), str(key), str(value))
+                 for a, relation, node in via for s, key, value in keyed if s == node]
+    return citations, [(str(s), str(key), str(value)) for s, key, value in keyed if s in policies]
 
 
 def written_entries(writes: Sequence[DocumentWrite], ingested: datetime) -> list[DocumentEntry]:
