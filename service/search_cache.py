@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import math
 import multiprocessing
@@ -37,8 +36,8 @@ from service.search import (
     measures_query,
     term_counts,
 )
-from service.sparql.formats import JSON
-from service.sparql.runner import QueryJob, QueryRunner, store_signature
+from service.sparql.runner import QueryRunner
+from service.store_stamp import Signature, StoreStamp
 
 __all__ = ["SearchIndexCache"]
 
@@ -52,21 +51,11 @@ MEASURES_PER_DOCUMENT = 25
 """About how many measures a document of the genre has, to guess the work before fetching it."""
 FIRST_WAIT = 3.0
 """Seconds a search waits for the first index before it is answered 503 (a small store is ready by then)."""
-STAMP_INTERVAL = 10.0
-"""Seconds between two looks at a remote store's catalogue for changes."""
-MAX_ROWS = 10_000_000
-"""Result cap of the internal queries; far above any store this service is meant for."""
 
 CATALOGUE_QUERY = f"""\
 SELECT ?graph ?modified {{
   GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
 }}"""
-STAMP_QUERY = f"""\
-SELECT (COUNT(?graph) AS ?documents) (MAX(STR(?modified)) AS ?latest) {{
-  GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
-}}"""
-
-Signature = tuple[object, ...]
 
 
 @dataclass(frozen=True)
@@ -93,17 +82,10 @@ class Progress:
         return max(1, min(600, math.ceil(guess)))
 
 
-async def _rows(runner: QueryRunner, query: str) -> list[dict[str, str]]:
-    result = await runner.run(QueryJob(query=query, fmt=JSON, result_limit=MAX_ROWS))
-    bindings = json.loads(result.body)["results"]["bindings"]
-    return [{name: term["value"] for name, term in binding.items()} for binding in bindings]
-
-
 class SearchIndexCache:
     """The index of the store: built at start-up and whenever the store changes, never twice at once.
 
-    An embedded store (`path`) has changed when its files have (a directory listing, checked on
-    every search); a remote store when its catalogue has, asked at most every STAMP_INTERVAL seconds.
+    Whether the store changed is StoreStamp's answer: checked on every search.
     """
 
     def __init__(self, path: Path | None, tokenisers: int | None = None, page_documents: int = PAGE_DOCUMENTS,
@@ -115,7 +97,7 @@ class SearchIndexCache:
         self.progress = Progress()
         self.documents: dict[str, Document] = {}
         self.vocabulary = Vocabulary()
-        self._stamp: tuple[float, Signature] = (-STAMP_INTERVAL, ())
+        self.stamp = StoreStamp(path)
         self._build: asyncio.Task[None] | None = None
 
     def start(self, runner: QueryRunner) -> asyncio.Task[None]:
@@ -132,7 +114,7 @@ class SearchIndexCache:
         """The latest index; a rebuild is started when the store changed. Unavailable (503 with
         Retry-After) while there is no index yet."""
         if self.index is not None:
-            if await self._signature(runner) != self.signature:
+            if await self.stamp.current(runner) != self.signature:
                 self.start(runner)
             return self.index
         build = self.start(runner)
@@ -146,7 +128,7 @@ class SearchIndexCache:
 
     async def _run(self, runner: QueryRunner) -> None:
         try:
-            signature = await self._signature(runner)
+            signature = await self.stamp.current(runner)
             await self._rebuild(runner)
             self.signature = signature
         except asyncio.CancelledError:
@@ -155,7 +137,7 @@ class SearchIndexCache:
             log.exception("building the search index failed")
 
     async def _rebuild(self, runner: QueryRunner) -> None:
-        listed = {row["graph"]: row.get("modified", "") for row in await _rows(runner, CATALOGUE_QUERY)}
+        listed = {row["graph"]: row.get("modified", "") for row in await runner.rows(CATALOGUE_QUERY)}
         stale = sorted(graph for graph, modified in listed.items()
                        if graph not in self.documents or self.documents[graph].modified != modified)
         self.progress = Progress(len(listed), len(listed) - len(stale), time.monotonic())
@@ -165,7 +147,7 @@ class SearchIndexCache:
                 pending = []
                 for first in range(0, len(stale), self.page_documents):
                     page = stale[first: first + self.page_documents]
-                    rows = await _rows(runner, measures_query(page))
+                    rows = await runner.rows(measures_query(page))
                     pending.append(asyncio.create_task(self._read(pool, page, rows, listed)))
                 await asyncio.gather(*pending)
             finally:
@@ -190,16 +172,6 @@ class SearchIndexCache:
             found = by_graph[graph]
             self.documents[graph] = Document(listed[graph], tuple(found), tuple(next(terms) for _ in found))
         self.progress.done += len(page)
-
-    async def _signature(self, runner: QueryRunner) -> Signature:
-        if self.path is not None:
-            return await asyncio.to_thread(store_signature, self.path)
-        asked, stamp = self._stamp
-        if time.monotonic() - asked >= STAMP_INTERVAL:
-            rows = await _rows(runner, STAMP_QUERY)
-            stamp = tuple(sorted(rows[0].items())) if rows else ()
-            self._stamp = (time.monotonic(), stamp)
-        return stamp
 
 
 def _tokeniser_pool(workers: int, large: bool) -> Executor:

@@ -13,6 +13,7 @@ killing a worker abandons the request (the engine's own timeout should stop its 
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -26,8 +27,10 @@ import pyoxigraph as ox
 from service.errors import BadRequest, Refused, ServiceError, Unavailable
 from service.sparql import formats
 from service.sparql.endpoint import Endpoint
-from service.sparql.formats import Format
+from service.sparql.formats import JSON, Format
 
+INTERNAL_ROWS = 10_000_000
+"""Result cap of the service's own queries; far above any store this service is meant for."""
 
 @dataclass(frozen=True)
 class QueryJob:
@@ -197,6 +200,12 @@ class QueryRunner:
         if isinstance(reply, _Failure):
             raise reply.error()
         return reply
+
+    async def rows(self, query: str) -> list[dict[str, str]]:
+        """The plain values of every row of a SELECT of the service's own (no result cap that matters)."""
+        result = await self.run(QueryJob(query=query, fmt=JSON, result_limit=INTERNAL_ROWS))
+        bindings = json.loads(result.body)["results"]["bindings"]
+        return [{name: term["value"] for name, term in binding.items()} for binding in bindings]
 
     def _exchange(self, worker: _Worker, job: QueryJob) -> QueryResult | _Failure | None:
         """Send a job and wait for its reply; None (after killing the worker) past the time limit."""

@@ -1,0 +1,43 @@
+"""Whether the store changed since a cache of it was made: the search index and the page keys ask.
+
+An embedded store has changed when its files have (a directory listing, cheap enough to check on
+every request); a remote store when its catalogue has, asked at most every STAMP_INTERVAL seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from ingest.vocab import CATALOG_GRAPH
+from service.sparql.runner import QueryRunner, store_signature
+
+__all__ = ["STAMP_INTERVAL", "Signature", "StoreStamp"]
+
+STAMP_INTERVAL = 10.0
+"""Seconds between two looks at a remote store's catalogue for changes."""
+STAMP_QUERY = f"""\
+SELECT (COUNT(?graph) AS ?documents) (MAX(STR(?modified)) AS ?latest) {{
+  GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
+}}"""
+
+Signature = tuple[object, ...]
+
+
+class StoreStamp:
+    """The signature of the store at `path`, or of the remote store the runner queries when None."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._asked: tuple[float, Signature] = (-STAMP_INTERVAL, ())
+
+    async def current(self, runner: QueryRunner) -> Signature:
+        if self.path is not None:
+            return await asyncio.to_thread(store_signature, self.path)
+        asked, stamp = self._asked
+        if time.monotonic() - asked >= STAMP_INTERVAL:
+            rows = await runner.rows(STAMP_QUERY)
+            stamp = tuple(sorted(rows[0].items())) if rows else ()
+            self._asked = (time.monotonic(), stamp)
+        return stamp
