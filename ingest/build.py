@@ -17,12 +17,11 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
 
 from rdflib import Graph, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 
 from ingest.errors import IngestError
 from ingest.graph import policy_graphs
@@ -30,6 +29,7 @@ from ingest.pipeline import extract_record
 from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
 from ingest.store import DocumentEntry, DocumentWrite, Store
+from ingest.tripleset import triple_graph
 from ingest.validate import ValidationReport, validate
 
 __all__ = ["BATCH", "DocumentGraph", "StorableDocument", "build", "build_all", "build_batches",
@@ -88,9 +88,9 @@ def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentG
     except ValueError as error:
         raise IngestError(record.source, "graph", str(error)) from error
     assert isinstance(graphs.document.identifier, URIRef)
-    # Validated through a read-only union of the two graphs: copying them into one graph cost
-    # as much as the validation itself, and the shapes see the same triples.
-    both = ReadOnlyGraphAggregate([graphs.document, graphs.entities])
+    # Validated as one graph of both, so that links to entities meet their descriptions; a
+    # TripleSet copy costs ~1 ms and answers pyshacl's lookups faster than a union of two graphs.
+    both = triple_graph(None, chain(graphs.document, graphs.entities))
     return DocumentGraph(record, graphs.document.identifier, graphs.document, graphs.entities, validate(both))
 
 

@@ -25,6 +25,7 @@ from ingest import indicators, organs
 from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
 from ingest.tallies import add_tallies
+from ingest.tripleset import triple_graph
 from ingest.vocab import (
     ELI,
     ENTITIES_GRAPH,
@@ -33,7 +34,6 @@ from ingest.vocab import (
     INSTRUMENT,
     ORGAN_TYPE,
     PKG,
-    PREFIXES,
     PROV,
     STAGE,
     TOPIC,
@@ -79,10 +79,7 @@ class _Context:
 def policy_graphs(record: PolicyRecord, source: SourceText | None = None) -> PolicyGraphs:
     """All a record says, as triples; `source` (when given) supplies the quoted original text."""
     policy = policy_iri(record)
-    graph, entities = Graph(identifier=graph_iri(policy)), Graph(identifier=ENTITIES_GRAPH)
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-        entities.bind(prefix, namespace)
+    graph, entities = triple_graph(graph_iri(policy)), triple_graph(ENTITIES_GRAPH)
     ctx = _Context(graph, entities, record, source, policy, URIRef(f"{policy}/source"),
                    jurisdiction_iri(record.jurisdiction))
     _policy(ctx)
