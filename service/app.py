@@ -13,9 +13,11 @@ from starlette.exceptions import HTTPException
 
 from service.config import Settings
 from service.errors import ServiceError, handle_error
+from service.paging import JurisdictionKeys
 from service.routes import dump, entities, health, ontology, queries, search, sparql
 from service.search_cache import SearchIndexCache
 from service.sparql.runner import QueryRunner
+from service.store_stamp import StoreStamp
 
 DESCRIPTION = """\
 A knowledge graph of Chinese local-government intellectual-property policy documents
@@ -45,7 +47,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.search = SearchIndexCache(None if settings.sparql_endpoint else Path(settings.store_path))
+    path = None if settings.sparql_endpoint else Path(settings.store_path)
+    app.state.search = SearchIndexCache(path)
+    app.state.jurisdictions = JurisdictionKeys(StoreStamp(path))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):

@@ -9,6 +9,10 @@ A header is the block of `#+` lines at the top of the file (see service/queries/
     #+   namespace: https://w3id.org/policykg/def/indicator/
     #+   default: highValueInventionPatentsPer10k
     #+   values from: SELECT DISTINCT ?value ?label WHERE { … }
+    #+ page by: jurisdiction
+
+`page by: jurisdiction` declares a comparison ordered by city first whose body marks with
+`VALUES ?place { UNDEF }` where the places of a few cities are bound (service/paging.py).
 
 Parameters are bound as RDF terms through pyoxigraph substitutions, never pasted into the text,
 so no value can change the structure of a query. Oxigraph binds only variables of the SELECT
@@ -49,6 +53,7 @@ RESERVED = frozenset({"limit", "offset", "format"})
 DEFAULT_LIMIT = 100
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM = re.compile(r"param\s+(\S+)\s*:\s*(\S+)")
+PLACES_MARKER = "VALUES ?place { UNDEF }"
 _ATTRIBUTES = ("doc", "default", "namespace", "required", "values", "values from")
 
 
@@ -134,6 +139,8 @@ class CuratedQuery:
     sparql: str
     """The whole file, header included: the header lines are SPARQL comments."""
     parameters: tuple[Parameter, ...] = field(default=())
+    paged_by_jurisdiction: bool = False
+    """Answered a few cities at a time unless a city is bound (service/paging.py)."""
 
     def bind(self, raw: Mapping[str, str], today: date | None = None) -> dict[str, URIRef | Literal]:
         """Request values (or defaults) as RDF terms by variable name; unknown names are refused."""
@@ -192,7 +199,7 @@ def load_library(folder: Traversable | None = None) -> dict[str, CuratedQuery]:
 def parse_query(name: str, text: str) -> CuratedQuery:
     """Header and body of one file, checked against pyoxigraph before anything is served."""
     where = f"{name}.rq"
-    fields: dict[str, list[str]] = {"title": [], "description": []}
+    fields: dict[str, list[str]] = {"title": [], "description": [], "page by": []}
     parameters: list[dict[str, str]] = []
     current: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -210,16 +217,21 @@ def parse_query(name: str, text: str) -> CuratedQuery:
             parameters.append({"name": found.group(1), "type": found.group(2)})
             current = "param"
         else:
-            raise HeaderError(f"{where}: line {number}: expected `title:`, `description:` or "
-                              f"`param NAME: TYPE`, found {body.strip()!r}")
-    for key, values in fields.items():
-        if len(values) != 1 or not values[0]:
+            raise HeaderError(f"{where}: line {number}: expected `title:`, `description:`, "
+                              f"`page by:` or `param NAME: TYPE`, found {body.strip()!r}")
+    for key in ("title", "description"):
+        if len(fields[key]) != 1 or not fields[key][0]:
             raise HeaderError(f"{where}: the header needs exactly one non-empty `{key}:`")
+    if fields["page by"] not in ([], ["jurisdiction"]):
+        raise HeaderError(f"{where}: `page by:` takes one value, jurisdiction")
     built = tuple(_parameter(where, spec) for spec in parameters)
     names = [p.name for p in built]
     if len(set(names)) != len(names):
         raise HeaderError(f"{where}: a parameter is declared twice")
-    query = CuratedQuery(name, fields["title"][0], fields["description"][0], text, built)
+    query = CuratedQuery(name, fields["title"][0], fields["description"][0], text, built,
+                         fields["page by"] == ["jurisdiction"])
+    if query.paged_by_jurisdiction:
+        _check_paging(where, query)
     _check(where, query)
     return query
 
@@ -264,6 +276,17 @@ def _parameter(where: str, spec: dict[str, str]) -> Parameter:
         except ParameterError as error:
             raise HeaderError(f"{where}: default of {error}") from error
     return parameter
+
+
+def _check_paging(where: str, query: CuratedQuery) -> None:
+    """Rows of a page of cities are rows of the whole query only if city orders them first."""
+    if PLACES_MARKER not in query.sparql:
+        raise HeaderError(f"{where}: paged by jurisdiction, so the body marks with "
+                          f"`{PLACES_MARKER}` where the places of a page of cities are bound")
+    order = query.sparql[query.sparql.rfind("ORDER BY"):]
+    if not re.match(r"ORDER BY\s+\?city\b", order) or "city" not in {p.name for p in query.parameters}:
+        raise HeaderError(f"{where}: paged by jurisdiction, so it takes a `city` parameter and its "
+                          f"last ORDER BY starts with ?city")
 
 
 def _check(where: str, query: CuratedQuery) -> None:

@@ -1,0 +1,91 @@
+"""Keyset paging by jurisdiction: the first page of a comparison across thousands of cities.
+
+A comparison query orders its rows by city first (`ORDER BY ?city …`). Evaluated whole, its first
+page costs as much as every page: at 10,000 documents (about 3,000 jurisdictions) that is seconds
+to minutes, because every aggregate is computed before the page is cut. Rows of different cities
+never mix, so the service evaluates it for a few cities at a time, in the order of their names,
+until the page is full: the query file marks with `VALUES ?place { UNDEF }` (which, run as it is,
+binds nothing) where the places of those cities are bound. The rows are those of the whole query
+with LIMIT and OFFSET, in the same order; a deep page costs what the cities before it cost.
+
+The keys (jurisdictions with a stored policy, ordered as ORDER BY orders their names) come from
+`service/jurisdictions.rq` and are kept until the store changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from itertools import groupby
+
+import pyoxigraph as ox
+
+from service.curated import PLACES_MARKER
+from service.sparql.formats import JSON
+from service.sparql.runner import QueryJob, QueryRunner
+from service.store_stamp import Signature, StoreStamp
+
+__all__ = ["FIRST_CITIES", "JurisdictionKeys", "Rows", "rows_by_city", "with_places"]
+
+FIRST_CITIES = 8
+"""Cities in the first evaluation; each further one doubles, up to MOST_CITIES."""
+MOST_CITIES = 512
+KEYS_QUERY = (files("service") / "jurisdictions.rq").read_text(encoding="utf-8")
+
+City = tuple[str, tuple[str, ...]]
+"""A city name and the IRIs of the places so named (several districts share a name)."""
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows as SPARQL JSON bindings, with the variables of the query."""
+
+    variables: list[str]
+    bindings: list[dict[str, dict[str, str]]]
+
+
+class JurisdictionKeys:
+    """The cities a comparison is paged by, read again when the store has changed."""
+
+    def __init__(self, stamp: StoreStamp) -> None:
+        self.stamp = stamp
+        self.signature: Signature | None = None
+        self.cities: list[City] = []
+
+    async def current(self, runner: QueryRunner) -> list[City]:
+        signature = await self.stamp.current(runner)
+        if signature != self.signature:
+            rows = await runner.rows(KEYS_QUERY)
+            self.cities = [(city, tuple(row["place"] for row in named))
+                           for city, named in groupby(rows, key=lambda row: row["city"])]
+            self.signature = signature
+        return self.cities
+
+
+def with_places(sparql: str, places: Sequence[str]) -> str:
+    """The query with its marker binding `places` (IRIs read from the store, written as N-Triples)."""
+    values = " ".join(str(ox.NamedNode(place)) for place in places)
+    return sparql.replace(PLACES_MARKER, f"VALUES ?place {{ {values} }}")
+
+
+async def rows_by_city(runner: QueryRunner, job: QueryJob, cities: Sequence[City], wanted: int) -> Rows:
+    """The first `wanted` rows of `job` (a paged-by-jurisdiction query without LIMIT), a few cities
+    at a time; fewer when the cities run out."""
+    variables: list[str] = []
+    found: list[dict[str, dict[str, str]]] = []
+    first, size = 0, FIRST_CITIES
+    while True:
+        chunk = cities[first: first + size]
+        places = [place for _, named in chunk for place in named]
+        missing = wanted - len(found)
+        text = f"{with_places(job.query, places).rstrip()}\nLIMIT {missing}\n"
+        result = await runner.run(QueryJob(query=text, fmt=JSON, result_limit=missing,
+                                           substitutions=job.substitutions))
+        document = json.loads(result.body)
+        variables = document["head"]["vars"]
+        found.extend(document["results"]["bindings"])
+        first, size = first + len(chunk), min(size * 2, MOST_CITIES)
+        if first >= len(cities) or len(found) >= wanted:
+            return Rows(variables, found)
