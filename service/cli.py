@@ -32,13 +32,13 @@ Files = Annotated[list[Path], typer.Argument(help="Policy documents (.txt); fold
 @app.callback()
 def configure(
     ctx: typer.Context,
-    store: Annotated[Path | None, typer.Option(help="Store directory [env: POLICYKG_STORE].")] = None,
+    store: Annotated[Path | None, typer.Option(help="Store directory (env: POLICYKG_STORE).")] = None,
     endpoint: Annotated[str | None, typer.Option(
         help="SPARQL query endpoint of a remote store, instead of the embedded one "
-             "[env: POLICYKG_SPARQL_ENDPOINT].")] = None,
+             "(env: POLICYKG_SPARQL_ENDPOINT).")] = None,
     update_endpoint: Annotated[str | None, typer.Option(
         help="SPARQL Update endpoint of the remote store, when not the query endpoint "
-             "[env: POLICYKG_SPARQL_UPDATE_ENDPOINT].")] = None,
+             "(env: POLICYKG_SPARQL_UPDATE_ENDPOINT).")] = None,
 ) -> None:
     """Build the one Settings object every command reads from ctx.obj."""
     ctx.obj = Settings.from_env(store_path=store, sparql_endpoint=endpoint,
