@@ -108,7 +108,7 @@ def ingest(
     ctx: typer.Context,
     paths: Files,
     jobs: Annotated[int | None, typer.Option(
-        help="Processes extracting and validating in parallel [default: the CPUs].")] = None,
+        help="Processes extracting and validating in parallel (default: the CPUs).")] = None,
 ) -> None:
     """Extract, graph, validate and store FILES; invalid ones are reported and left out."""
     settings: Settings = ctx.obj
