@@ -188,7 +188,7 @@ def serve(
     result_limit: Annotated[int | None, typer.Option(
         help="Most rows or triples per answer (env POLICYKG_RESULT_LIMIT, default 10000).")] = None,
     query_workers: Annotated[int | None, typer.Option(
-        help="Query worker processes (env POLICYKG_QUERY_WORKERS, default 4).")] = None,
+        help="Query worker processes (env POLICYKG_QUERY_WORKERS, default the CPUs, 2–4).")] = None,
 ) -> None:
     """Serve the HTTP API (/sparql, /health, /dump, /ontology, /docs) over the store."""
     import uvicorn
