@@ -15,6 +15,7 @@ The keys (jurisdictions with a stored policy, ordered as ORDER BY orders their n
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -27,11 +28,13 @@ from service.sparql.formats import JSON
 from service.sparql.runner import QueryJob, QueryRunner
 from service.store_stamp import Signature, StoreStamp
 
-__all__ = ["FIRST_CITIES", "JurisdictionKeys", "Rows", "rows_by_city", "with_places"]
+__all__ = ["FIRST_CITIES", "JurisdictionKeys", "Rows", "cities_needed", "rows_by_city", "with_places"]
 
 FIRST_CITIES = 8
-"""Cities in the first evaluation; each further one doubles, up to MOST_CITIES."""
+"""Cities in the first evaluation. The next ones take as many cities as the rows found so far per
+city say the page still needs (a fifth more), or four times as many while none were found."""
 MOST_CITIES = 512
+MARGIN = 1.2
 KEYS_QUERY = (files("service") / "jurisdictions.rq").read_text(encoding="utf-8")
 
 City = tuple[str, tuple[str, ...]]
@@ -72,7 +75,8 @@ def with_places(sparql: str, places: Sequence[str]) -> str:
 
 async def rows_by_city(runner: QueryRunner, job: QueryJob, cities: Sequence[City], wanted: int) -> Rows:
     """The first `wanted` rows of `job` (a paged-by-jurisdiction query without LIMIT), a few cities
-    at a time; fewer when the cities run out."""
+    at a time; fewer when the cities run out. Each evaluation costs about what its cities cost, so
+    the page is filled in as few evaluations as the rows per city allow."""
     variables: list[str] = []
     found: list[dict[str, dict[str, str]]] = []
     first, size = 0, FIRST_CITIES
@@ -86,6 +90,14 @@ async def rows_by_city(runner: QueryRunner, job: QueryJob, cities: Sequence[City
         document = json.loads(result.body)
         variables = document["head"]["vars"]
         found.extend(document["results"]["bindings"])
-        first, size = first + len(chunk), min(size * 2, MOST_CITIES)
+        first += len(chunk)
         if first >= len(cities) or len(found) >= wanted:
             return Rows(variables, found)
+        size = cities_needed(wanted - len(found), len(found) / first, size)
+
+
+def cities_needed(missing: int, rows_per_city: float, size: int) -> int:
+    """Cities for the next evaluation: enough for the rows still missing at the rate seen so far."""
+    if rows_per_city == 0:
+        return min(size * 4, MOST_CITIES)
+    return max(FIRST_CITIES, min(MOST_CITIES, math.ceil(missing / rows_per_city * MARGIN)))

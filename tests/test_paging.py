@@ -24,7 +24,7 @@ from ingest.vocabulary import load_vocabulary
 from service.app import create_app
 from service.config import Settings
 from service.curated import HeaderError, as_oxigraph, load_library, parse_query
-from service.paging import FIRST_CITIES, with_places
+from service.paging import FIRST_CITIES, cities_needed, with_places
 
 PAGED = sorted(name for name, query in load_library().items() if query.paged_by_jurisdiction)
 
@@ -111,3 +111,14 @@ def test_a_paged_query_must_mark_its_places_and_order_by_city(body: str, problem
     with pytest.raises(HeaderError, match="paged by jurisdiction") as raised:
         parse_query("bad", header + body)
     assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize(("missing", "rows_per_city", "size", "expected"), [
+    (78, 23 / 8, 8, 33),    # 23 rows from 8 cities: 78 more need ~27 cities, and a fifth more
+    (1, 12.0, 8, FIRST_CITIES),  # never fewer than the first evaluation
+    (100, 0.0, 8, 32),      # nothing found yet: four times as many
+    (100, 0.01, 8, 512),    # very sparse: at most MOST_CITIES
+])
+def test_the_next_evaluation_takes_the_cities_the_page_needs(missing: int, rows_per_city: float, size: int,
+                                                            expected: int) -> None:
+    assert cities_needed(missing, rows_per_city, size) == expected
