@@ -11,8 +11,6 @@ pickling rdflib Graphs and serialising them again in the single writer cost it m
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +24,7 @@ from rdflib import Graph, URIRef
 from ingest.errors import IngestError
 from ingest.graph import policy_graphs
 from ingest.pipeline import extract_record
+from ingest.processes import end_with_parent
 from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
 from ingest.store import DocumentEntry, DocumentWrite, Store
@@ -190,13 +189,7 @@ def _start_worker(parent: int) -> None:
     """Builders yield to the writer, and end when it dies: a killed ingest leaves no orphans
     (a pool process whose parent is gone would otherwise wait for work forever)."""
     os.nice(WORKER_NICENESS)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    end_with_parent(parent)
 
 
 def _or_error(result: Built | tuple[str, str, str]) -> Built | IngestError:

@@ -24,6 +24,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.processes import end_with_parent
 from ingest.vocab import CATALOG_GRAPH
 from service.errors import Unavailable
 from service.search import (
@@ -178,5 +179,6 @@ def _tokeniser_pool(workers: int, large: bool) -> Executor:
     """Processes for a large build (jieba holds the GIL: in a thread it would slow every request),
     one thread for a small one."""
     if large:
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=end_with_parent, initargs=(os.getpid(),))
     return ThreadPoolExecutor(1, thread_name_prefix="policykg-tokens")
