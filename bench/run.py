@@ -91,6 +91,8 @@ class Options:
     reference_timeout: float
     search_wait: float = 300.0
     """Seconds to wait for the search index (503 + Retry-After) before measuring /search."""
+    reuse_stores: bool = False
+    """Query the stores an earlier run left in `out` instead of ingesting again (no ingest figures)."""
 
 
 def ingest(size: int, options: Options) -> tuple[SizeFigures, Path]:
@@ -321,7 +323,11 @@ def concurrency(base_url: str, paths: list[tuple[str, dict[str, str]]], options:
 
 
 def run_size(size: int, options: Options) -> SizeFigures:
-    figures, store = ingest(size, options)
+    store = options.out / f"store-{size}"
+    if options.reuse_stores and store.is_dir():
+        figures = SizeFigures(size)
+    else:
+        figures, store = ingest(size, options)
     with service(store, figures) as client:
         start = time.perf_counter()
         status = wait_for_search(client, search_requests()[0], options.search_wait)
@@ -350,6 +356,9 @@ def report(results: list[SizeFigures], options: Options) -> str:
              "| documents | ingested | seconds | documents/s | quads | triples/s | peak MB (ingest) |",
              "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
+        if not r.ingest_seconds:
+            lines.append(f"| {r.documents:,} | store of an earlier run, not ingested again | | | | | |")
+            continue
         rate = r.ingested / r.ingest_seconds
         lines.append(f"| {r.documents:,} | {r.ingested:,} | {r.ingest_seconds:,.1f} | {rate:,.1f} | "
                      f"{r.quads:,} | {r.quads / r.ingest_seconds:,.0f} | {r.ingest_peak_mb:,.0f} |")
@@ -395,13 +404,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--search-wait", type=float, default=300.0,
                         help="seconds to wait for the first search index (503 with Retry-After)")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("--reuse-stores", action="store_true",
+                        help="query the stores an earlier run left in --out instead of ingesting again")
     args = parser.parse_args(argv)
     options = Options(out=args.out, jobs=args.jobs,
                       repeats=3 if args.quick else 20, warmup=1 if args.quick else 3,
                       clients=min(args.clients, 2 if args.quick else 64),
                       seconds=min(args.seconds, 2.0 if args.quick else 60.0),
                       reference_max=args.reference_max, reference_runs=1 if args.quick else 3,
-                      reference_timeout=args.reference_timeout, search_wait=args.search_wait)
+                      reference_timeout=args.reference_timeout, search_wait=args.search_wait,
+                      reuse_stores=args.reuse_stores)
     results = []
     for size in args.sizes:
         results.append(run_size(size, options))
