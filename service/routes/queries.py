@@ -33,7 +33,7 @@ from service.curated import (
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
 from service.pages import HTML, render
-from service.paging import JurisdictionKeys, rows_by_city
+from service.paging import JurisdictionKeys, Rows, rows_by_city
 from service.sparql.formats import JSON, Format, negotiate
 from service.sparql.runner import QueryJob, QueryRunner
 
@@ -128,7 +128,7 @@ def _endpoint(query: CuratedQuery) -> Endpoint:
 
 
 async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], most: int,
-              keys: JurisdictionKeys | None = None) -> Page:
+              keys: JurisdictionKeys) -> Page:
     """Bind, page and run one curated query through the worker pool; one row more says `more`.
     A comparison paged by jurisdiction, with no city bound, runs a few cities at a time (`keys`)."""
     try:
@@ -138,20 +138,20 @@ async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], mos
         raise BadRequest(str(error)) from error
     substitutions = tuple((name, as_oxigraph(term)) for name, term in bindings.items())
     text = shown(paged(query.sparql, limit, offset), bindings)
-    if query.paged_by_jurisdiction and keys is not None and "city" not in bindings:
-        rows = await rows_by_city(runner, QueryJob(query.sparql, JSON, offset + limit + 1,
-                                                   substitutions=substitutions),
-                                  await keys.current(runner), offset + limit + 1)
+    if query.paged_by_jurisdiction and "city" not in bindings:
+        found = await rows_by_city(runner, QueryJob(query.sparql, JSON, offset + limit + 1,
+                                                    substitutions=substitutions),
+                                   await keys.current(runner), offset + limit + 1)
+        rows = Rows(found.variables, found.bindings[offset:])
         text = f"# answered a few cities at a time (keyset paging, service/paging.py): the same rows\n{text}"
-        return Page(query, rows.variables, rows.bindings[offset: offset + limit], text,
-                    {name: term.n3() for name, term in bindings.items()}, limit, offset,
-                    len(rows.bindings) > offset + limit)
-    result = await runner.run(QueryJob(query=paged(query.sparql, limit + 1, offset), fmt=JSON,
-                                       result_limit=limit + 1, substitutions=substitutions))
-    document = json.loads(result.body)
-    found = document["results"]["bindings"]
-    return Page(query, document["head"]["vars"], found[:limit], text,
-                {name: term.n3() for name, term in bindings.items()}, limit, offset, len(found) > limit)
+    else:
+        result = await runner.run(QueryJob(query=paged(query.sparql, limit + 1, offset), fmt=JSON,
+                                           result_limit=limit + 1, substitutions=substitutions))
+        document = json.loads(result.body)
+        rows = Rows(document["head"]["vars"], document["results"]["bindings"])
+    return Page(query, rows.variables, rows.bindings[:limit], text,
+                {name: term.n3() for name, term in bindings.items()}, limit, offset,
+                len(rows.bindings) > limit)
 
 
 def _respond(request: Request, page: Page, fmt: Format) -> Response:
