@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
 from ingest.build import DocumentGraph, build, document_graph, store_document, store_documents
 from ingest.errors import IngestError
@@ -57,6 +57,17 @@ def test_corpus_catalogue(ingested_store: EmbeddedStore, corpus_graphs: dict[str
         assert entry.triples == len(built.graph)
         assert entry.graph == str(built.graph_iri)
         assert count(ingested_store, entry.graph) == entry.triples
+
+
+def test_catalogue_keeps_the_policy_keys(ingested_store: EmbeddedStore,
+                                         corpus_graphs: dict[str, DocumentGraph]) -> None:
+    """Ingest finds a cited policy by the catalogue's copy of its keys, not among all citations."""
+    for built in corpus_graphs.values():
+        policy = built.graph.value(None, RDF.type, PKG.Policy)
+        own = {str(built.graph.value(policy, key)) for key in (PKG.numberKey, PKG.titleKey)} - {"None"}
+        keys = rows(ingested_store, f"SELECT ?k WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{built.graph_iri}> "
+                                    f"<{PKG.topicNumberKey}>|<{PKG.topicTitleKey}> ?k }} }}")
+        assert own and {r["k"] for r in keys} == own
 
 
 def rows(store: EmbeddedStore, query: str) -> list[dict[str, str]]:

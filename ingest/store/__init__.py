@@ -9,13 +9,13 @@ documents in one such request, to pay the per-request cost once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ingest.vocab import PKG
@@ -47,12 +47,27 @@ class DocumentWrite:
     policy: URIRef | None
     entities: str = ""
     """N-Triples of the entity descriptions, for the shared entities graph."""
+    keys: tuple[tuple[URIRef, Literal], ...] = ()
+    """The policy's (pkg:numberKey | pkg:titleKey, value): what citations of it are matched by."""
+    citations: tuple[tuple[URIRef, URIRef, Literal], ...] = ()
+    """(pkg:cites | pkg:repeals, key property, value) of each keyed citation the policy makes."""
 
     @classmethod
     def of(cls, graph_iri: URIRef, graph: Graph, source: str, entities: Graph | None = None) -> DocumentWrite:
         policy = next((s for s in graph.subjects(RDF.type, PKG.Policy) if isinstance(s, URIRef)), None)
+        keys = tuple(_keys(graph, policy)) if policy else ()
+        citations = tuple((relation, key, value) for relation in CITING if policy
+                          for node in graph.objects(policy, relation) for key, value in _keys(graph, node))
         return cls(graph_iri, source, graph.serialize(format="nt"), len(graph), policy,
-                   entities.serialize(format="nt") if entities is not None else "")
+                   entities.serialize(format="nt") if entities is not None else "", keys, citations)
+
+
+CITING = (PKG.cites, PKG.repeals)
+KEYS = (PKG.numberKey, PKG.titleKey)
+
+
+def _keys(graph: Graph, node: Node) -> Iterator[tuple[URIRef, Literal]]:
+    return ((key, value) for key in KEYS for value in graph.objects(node, key) if isinstance(value, Literal))
 
 
 @dataclass(frozen=True)

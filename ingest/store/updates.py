@@ -19,12 +19,11 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-import pyoxigraph as ox
-from rdflib import RDF, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ingest.store import DocumentEntry, DocumentWrite
-from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, LINKS_GRAPH, PKG, PREFIXES
+from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG, PREFIXES
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + \
     "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
@@ -106,32 +105,37 @@ def _replaced(write: DocumentWrite) -> str:
 
 def _insert(write: DocumentWrite, when: str) -> str:
     topic = f"; foaf:primaryTopic <{write.policy}> " if write.policy else ""
+    keys = "".join(f"; {TOPIC_KEY[key].n3()} {value.n3()} " for key, value in write.keys)
     return (f"INSERT DATA {{ GRAPH <{write.graph_iri}> {{\n{write.ntriples}\n}}\n"
             f"  GRAPH <{ENTITIES_GRAPH}> {{\n{write.entities}\n}}\n"
             f"  GRAPH <{CATALOG_GRAPH}> {{ <{write.graph_iri}> a pkg:DocumentGraph ; dcterms:source "
-            f"{Literal(write.source).n3()} {topic}; void:triples {write.triples} ; "
+            f"{Literal(write.source).n3()} {topic}{keys}; void:triples {write.triples} ; "
             f"dcterms:modified {when} }} }}")
+
+
+TOPIC_KEY = {PKG.numberKey: PKG.topicNumberKey, PKG.titleKey: PKG.topicTitleKey}
+"""Where the catalogue keeps a policy's key: a citation names a stored policy through it."""
+LINK = {PKG.cites: ELI.cites, PKG.repeals: ELI.repeals}
+_RELATIONS = "VALUES (?via ?relation) { (pkg:cites eli:cites) (pkg:repeals eli:repeals) }"
 
 
 def _replace_at_once(writes: Sequence[DocumentWrite], when: str) -> str:
     """replace_update() of distinct documents as one read-then-write operation, then data only.
 
     The first operation deletes what drop_documents() would for every document and inserts the
-    links _link() would, read from the store as it is without the replaced graphs, with the new
-    documents' citation and policy keys given inline (their graphs are not in the store yet); the
-    links among the new documents follow from those keys alone. Deletes apply before inserts,
-    so a link both dropped and re-derived stays.
+    links _link() would, read from the store as it is without the replaced graphs. Every read is a
+    lookup of one key: a policy the new documents cite, through the catalogue's keys (pkg:numberKey
+    itself also matches every stored citation of the same key, thousands of them for a national
+    plan); a citation of a new policy, by its key. The links among the new documents follow from
+    their keys alone. Deletes apply before inserts, so a link both dropped and re-derived stays.
     """
     replaced = " UNION ".join(f"{{ {_replaced(w)} }}" for w in writes)
     kept = f"FILTER NOT EXISTS {{ {{ {replaced} }} FILTER(?old = ?g) }}"
-    citations, policies = [], []
-    for write in writes:
-        cites, keys = _citation_keys(write.ntriples)
-        citations += cites
-        policies += keys
-    citing = " ".join(f"({' '.join(row)})" for row in citations)
-    cited = " ".join(f"({' '.join(row)})" for row in policies)
-    relations = "VALUES (?via ?relation) { (pkg:cites eli:cites) (pkg:repeals eli:repeals) }"
+    citing = [f"{{ GRAPH <{CATALOG_GRAPH}> {{ ?g {TOPIC_KEY[key].n3()} {value.n3()} ; foaf:primaryTopic ?b }}"
+              f" BIND(<{w.policy}> AS ?a) BIND({LINK[relation].n3()} AS ?relation) }}"
+              for w in writes for relation, key, value in w.citations]
+    cited = [f"{{ GRAPH ?g {{ ?citation {key.n3()} {value.n3()} . ?a ?via ?citation }} {_RELATIONS}"
+             f" BIND(<{w.policy}> AS ?b) }}" for w in writes for key, value in w.keys]
     first = f"""
 DELETE {{ GRAPH <{LINKS_GRAPH}> {{ ?la ?lr ?lb }} GRAPH ?old {{ ?s ?p ?o }}
          GRAPH <{CATALOG_GRAPH}> {{ ?old ?cp ?co }} }}
@@ -141,33 +145,25 @@ WHERE {{
      GRAPH <{LINKS_GRAPH}> {{ ?la ?lr ?lb }} FILTER(?la = ?policy || ?lb = ?policy) }}
   UNION {{ {{ {replaced} }} GRAPH ?old {{ ?s ?p ?o }} }}
   UNION {{ {{ {replaced} }} GRAPH <{CATALOG_GRAPH}> {{ ?old ?cp ?co }} }}
-  UNION {{ VALUES (?a ?via ?key ?value) {{ {citing} }} {relations}
-           GRAPH ?g {{ ?b a pkg:Policy ; ?key ?value }} {kept} FILTER(?a != ?b) }}
-  UNION {{ VALUES (?b ?key ?value) {{ {cited} }} {relations}
-           GRAPH ?g {{ ?a ?via ?citation . ?citation ?key ?value }} {kept} FILTER(?a != ?b) }}
-  UNION {{ VALUES (?a ?via ?key ?value) {{ {citing} }} VALUES (?b ?key ?value) {{ {cited} }} {relations}
-           FILTER(?a != ?b) }}
+  UNION {{ {{ {" UNION ".join(citing + cited) or "FILTER(false)"} }} {kept} FILTER(?a != ?b) }}
 }}"""
-    return _PROLOGUE + " ;\n".join([first, *(_insert(w, when) for w in writes)])
+    among = _links_among(writes)
+    inserts = [_insert(w, when) for w in writes]
+    if among:
+        inserts.append(f"INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{ {among} }} }}")
+    return _PROLOGUE + " ;\n".join([first, *inserts])
 
 
-_KEYED = (str(PKG.cites), str(PKG.repeals), str(PKG.numberKey), str(PKG.titleKey), str(PKG.Policy))
-
-
-def _citation_keys(ntriples: str) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str]]]:
-    """(citing, pkg:cites|repeals, key, value) of each keyed citation node, and (policy, key, value)
-    of each policy, in N-Triples syntax, read from a document's N-Triples (one triple a line)."""
-    lines = "\n".join(line for line in ntriples.splitlines() if any(iri in line for iri in _KEYED))
-    triples = list(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
-    keys = {str(PKG.numberKey), str(PKG.titleKey)}
-    keyed = [(t.subject, t.predicate, t.object) for t in triples if t.predicate.value in keys]
-    via = [(t.subject, t.predicate, t.object) for t in triples
-           if t.predicate.value in (str(PKG.cites), str(PKG.repeals))]
-    policy_type = ox.NamedNode(str(PKG.Policy))
-    policies = {t.subject for t in triples if t.predicate.value == str(RDF.type) and t.object == policy_type}
-    citations = [(str(a), str(relation), str(key), str(value))
-                 for a, relation, node in via for s, key, value in keyed if s == node]
-    return citations, [(str(s), str(key), str(value)) for s, key, value in keyed if s in policies]
+def _links_among(writes: Sequence[DocumentWrite]) -> str:
+    """The eli:cites / eli:repeals links between the new documents, as triples."""
+    cited: dict[tuple[URIRef, Literal], set[URIRef]] = {}
+    for write in writes:
+        for key in write.keys:
+            if write.policy:
+                cited.setdefault(key, set()).add(write.policy)
+    return " ".join(f"<{w.policy}> {LINK[relation].n3()} <{b}> ."
+                    for w in writes for relation, key, value in w.citations
+                    for b in sorted(cited.get((key, value), ())) if b != w.policy)
 
 
 def written_entries(writes: Sequence[DocumentWrite], ingested: datetime) -> list[DocumentEntry]:
@@ -182,10 +178,10 @@ def _link(policy: URIRef, side: str) -> str:
 INSERT {{ GRAPH <{LINKS_GRAPH}> {{ ?a ?relation ?b }} }}
 WHERE {{
   VALUES {side} {{ <{policy}> }}
-  VALUES (?via ?relation) {{ (pkg:cites eli:cites) (pkg:repeals eli:repeals) }}
-  VALUES ?key {{ pkg:numberKey pkg:titleKey }}
+  {_RELATIONS}
+  VALUES (?key ?topicKey) {{ (pkg:numberKey pkg:topicNumberKey) (pkg:titleKey pkg:topicTitleKey) }}
   GRAPH ?citing {{ ?a ?via ?citation . ?citation ?key ?value }}
-  GRAPH ?cited {{ ?b a pkg:Policy ; ?key ?value }}
+  GRAPH <{CATALOG_GRAPH}> {{ ?cited ?topicKey ?value ; foaf:primaryTopic ?b }}
   FILTER(?a != ?b)
 }}"""
 
