@@ -37,9 +37,10 @@ from rdflib.term import Node
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import patterns, write_corpus
-from bench.measure import Latency, MemoryPeak, ReferenceEngine, latency, timed
+from bench.measure import Latency, MemoryPeak, ReferenceEngine, Rows, latency, timed
 from ingest.build import default_jobs
 from service.curated import CuratedQuery, as_oxigraph, load_library, paged
+from service.paging import KEYS_QUERY, with_places
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -49,17 +50,29 @@ CLI = [sys.executable, "-c", "from service.cli import main; main()"]
 
 
 @dataclass
+class ReferenceFigures:
+    """One way the rdflib reference ran a query: the median of its runs, or why there is none
+    (rdflib's error, or its time limit), and whether its rows are the service's first page."""
+
+    limit_s: float
+    ms: float | None = None
+    failure: str | None = None
+    same_rows: bool | None = None
+
+
+@dataclass
 class QueryFigures:
     name: str
     params: dict[str, str] = field(default_factory=dict)
     http: Latency | None = None
     engine: Latency | None = None
-    reference_ms: float | None = None
-    """rdflib median over its runs; None when not run, failed or past the time limit."""
-    reference_failure: str | None = None
     http_failure: str | None = None
     rows: int = 0
-    same_rows: bool | None = None
+    whole: ReferenceFigures | None = None
+    """rdflib on the whole query text with LIMIT 100."""
+    page: ReferenceFigures | None = None
+    """Queries paged by jurisdiction: rdflib on the cities the service evaluated for the first page."""
+    page_cities: int = 0
 
 
 @dataclass
@@ -89,6 +102,10 @@ class Options:
     reference_max: int
     reference_runs: int
     reference_timeout: float
+    """Seconds per rdflib run of what the service's first page is compared with: the page's cities for
+    a query paged by jurisdiction, the whole query for the others."""
+    reference_whole_timeout: float = 60.0
+    """Seconds per rdflib run of the whole query where the service pages by jurisdiction."""
     search_wait: float = 300.0
     """Seconds to wait for the search index (503 + Retry-After) before measuring /search."""
     reuse_stores: bool = False
@@ -169,6 +186,7 @@ def curated(client: httpx.Client, store_path: Path, size: int, options: Options)
     """Every curated query, first page: through HTTP, on the engine directly, and on rdflib."""
     store = ox.Store.read_only(str(store_path))
     library = load_library()
+    keys = jurisdiction_keys(store)
     reference = None
     if size <= options.reference_max:
         dump = store_path.with_suffix(".nq")
@@ -185,19 +203,31 @@ def curated(client: httpx.Client, store_path: Path, size: int, options: Options)
             substitutions = {ox.Variable(k): as_oxigraph(v) for k, v in bindings.items()}
             over_http = partial(_get, client, f"/queries/{name}", {**raw, "limit": str(PAGE)})
             on_engine = partial(_engine_rows, store, sparql, substitutions)
+            columns: list[str] = []
             rows: list[tuple[str, ...]] = []
             if client.get(f"/queries/{name}", params={**raw, "limit": 1}).status_code != 404:
                 try:
                     figures.http = latency(over_http, options.repeats, options.warmup)
-                    rows = _http_rows(client, name, {**raw, "limit": str(PAGE)})
+                    columns, rows = _http_rows(client, name, {**raw, "limit": str(PAGE)})
                 except httpx.HTTPStatusError as error:
                     figures.http_failure = _failure(error)
             runs = (options.repeats, options.warmup) if size <= options.reference_max else (1, 0)
             figures.engine = latency(on_engine, *runs)  # the whole query: slow at large sizes, run once
             rows = rows or on_engine()
             figures.rows = len(rows)
-            if reference is not None:
-                reference = _reference(reference, figures, sparql, bindings, rows, options)
+            if reference is None:
+                found.append(figures)
+                continue
+            whole_limit = options.reference_timeout
+            if query.paged_by_jurisdiction and "city" not in bindings:
+                cities = [row[columns.index("city")] for row in rows] if "city" in columns else []
+                places, figures.page_cities = page_places(keys, cities, len(rows) >= PAGE)
+                figures.page, reference = _reference(
+                    reference, paged(with_places(query.sparql, places), PAGE, 0), bindings, rows,
+                    options.reference_runs, options.reference_timeout)
+                whole_limit = options.reference_whole_timeout
+            figures.whole, reference = _reference(reference, sparql, bindings, rows, options.reference_runs,
+                                                  whole_limit)
             found.append(figures)
     finally:
         if reference is not None:
@@ -205,20 +235,39 @@ def curated(client: httpx.Client, store_path: Path, size: int, options: Options)
     return found
 
 
-def _reference(engine: ReferenceEngine, figures: QueryFigures, sparql: str, bindings: Mapping[str, Node],
-               rows: list[tuple[str, ...]], options: Options) -> ReferenceEngine:
-    """Run one query on rdflib `reference_runs` times; a fresh engine when it had to be stopped."""
-    runs = []
-    for _ in range(options.reference_runs):
-        answer = engine.run(sparql, bindings)
+def jurisdiction_keys(store: ox.Store) -> list[tuple[str, str]]:
+    """(city, place) pairs as the service pages by them (service/jurisdictions.rq)."""
+    answer = store.query(KEYS_QUERY, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    return [(str(s["city"].value), str(s["place"].value)) for s in answer]
+
+
+def page_places(keys: list[tuple[str, str]], cities: list[str], full: bool) -> tuple[list[str], int]:
+    """The places, and how many cities, the service evaluated at least to answer a first page whose
+    city column is `cities`: the keys up to the page's last city (it takes cities in key order, a
+    few at a time), or all of them when the page is not full (the cities ran out first)."""
+    names = list(dict.fromkeys(city for city, _ in keys))
+    if full and cities:
+        names = names[: names.index(cities[-1]) + 1]
+    chosen = set(names)
+    return [place for city, place in keys if city in chosen], len(names)
+
+
+def _reference(engine: ReferenceEngine, sparql: str, bindings: Mapping[str, Node], rows: Rows, runs: int,
+               limit: float) -> tuple[ReferenceFigures, ReferenceEngine]:
+    """Run one query on rdflib `runs` times, compare its rows with `rows` (the service's first page);
+    a fresh engine when the old one had to be stopped."""
+    figures, answers = ReferenceFigures(limit), []
+    for _ in range(runs):
+        answer = engine.run(sparql, bindings, limit)
         if isinstance(answer, str):
-            figures.reference_failure = answer
+            figures.failure = answer
             break
-        runs.append(answer)
+        answers.append(answer)
     else:
-        figures.reference_ms = Latency.of([seconds for seconds, _ in runs]).median
-        figures.same_rows = same_rows(runs[0][1], rows)
-    return engine if engine.alive else ReferenceEngine(engine.nquads, options.reference_timeout)
+        figures.ms = Latency.of([seconds for seconds, _ in answers]).median
+        figures.same_rows = same_rows(answers[0][1], rows)
+    return figures, engine if engine.alive else ReferenceEngine(engine.nquads, engine.timeout)
 
 
 def same_rows(some: list[tuple[str, ...]], others: list[tuple[str, ...]]) -> bool:
@@ -234,11 +283,13 @@ def _failure(error: httpx.HTTPStatusError) -> str:
     return f"HTTP {error.response.status_code}: {error.response.text[:120]}"
 
 
-def _http_rows(client: httpx.Client, name: str, params: dict[str, str]) -> list[tuple[str, ...]]:
-    """The first page as the service answers it (CSV cells are lexical forms), to compare with rdflib's."""
+def _http_rows(client: httpx.Client, name: str, params: dict[str, str]) -> tuple[list[str], Rows]:
+    """Columns and rows of the first page as the service answers it (CSV cells are lexical forms),
+    to compare with rdflib's."""
     response = client.get(f"/queries/{name}", params=params, headers={"Accept": "text/csv"})
     response.raise_for_status()
-    return [tuple(row) for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    return header, [tuple(row) for row in rows]
 
 
 def _get(client: httpx.Client, path: str, params: dict[str, str]) -> None:
@@ -349,6 +400,17 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.1f}"
 
 
+def _ratio(reference: ReferenceFigures | None, http: float | None, http_failure: str | None) -> str:
+    """rdflib's time over the service's median; past its limit, the least the ratio can be."""
+    if reference is None:
+        return "–"
+    if reference.ms and http:
+        return f"{reference.ms / http:,.0f}×"
+    if reference.failure and reference.failure.startswith("over") and http:
+        return f"{reference.failure} (≥ {reference.limit_s * 1000 / http:,.0f}×)"
+    return reference.failure or http_failure or "–"
+
+
 def report(results: list[SizeFigures], options: Options) -> str:
     """The figures as Markdown tables."""
     lines = [f"jobs={options.jobs}, repeats={options.repeats} after {options.warmup} warm-up, "
@@ -364,18 +426,21 @@ def report(results: list[SizeFigures], options: Options) -> str:
                      f"{r.quads:,} | {r.quads / r.ingest_seconds:,.0f} | {r.ingest_peak_mb:,.0f} |")
     lines += ["", "### Curated queries (ms) and the rdflib reference", "",
               "| documents | query | rows | HTTP median | HTTP p95 | engine, whole query "
-              "| rdflib, whole query | rdflib ÷ HTTP | same rows |",
-              "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+              "| rdflib whole | whole ÷ HTTP | rdflib page (cities) | page ÷ HTTP | same rows |",
+              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         for q in r.queries:
             http = q.http.median if q.http else None
-            ratio = f"{q.reference_ms / http:,.0f}×" if q.reference_ms and http else \
-                q.reference_failure or q.http_failure or "–"
-            same = {None: "–", True: "yes", False: "NO"}[q.same_rows]
             p95 = q.http.p95 if q.http else None
             engine = q.engine.median if q.engine else None
+            page = "–" if q.page is None else f"{_ms(q.page.ms)} ({q.page_cities:,})"
+            same = " · ".join(f"{label} {'yes' if ref.same_rows else 'NO'}"
+                              for label, ref in (("page", q.page), ("whole", q.whole))
+                              if ref is not None and ref.same_rows is not None) or "–"
             lines.append(f"| {r.documents:,} | {q.name} | {q.rows} | {_ms(http)} | {_ms(p95)} "
-                         f"| {_ms(engine)} | {_ms(q.reference_ms)} | {ratio} | {same} |")
+                         f"| {_ms(engine)} | {_ms(q.whole.ms if q.whole else None)} "
+                         f"| {_ratio(q.whole, http, q.http_failure)} | {page} "
+                         f"| {_ratio(q.page, http, q.http_failure)} | {same} |")
     lines += ["", "### /search and service", "",
               "| documents | index ready s | /search median | /search p95 | clients | requests/s | p95 ms "
               "| failed | service peak MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -400,7 +465,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the concurrency run (≤ 60)")
     parser.add_argument("--reference-max", type=int, default=1000,
                         help="largest size also run on the rdflib reference")
-    parser.add_argument("--reference-timeout", type=float, default=300.0, help="seconds per rdflib query")
+    parser.add_argument("--reference-timeout", type=float, default=300.0,
+                        help="seconds per rdflib run of what the first page is compared with (the page's "
+                             "cities for a query paged by jurisdiction, else the whole query)")
+    parser.add_argument("--reference-whole-timeout", type=float, default=60.0,
+                        help="seconds per rdflib run of the whole query where the service pages "
+                             "by jurisdiction")
     parser.add_argument("--search-wait", type=float, default=300.0,
                         help="seconds to wait for the first search index (503 with Retry-After)")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
@@ -412,7 +482,8 @@ def main(argv: list[str] | None = None) -> None:
                       clients=min(args.clients, 2 if args.quick else 64),
                       seconds=min(args.seconds, 2.0 if args.quick else 60.0),
                       reference_max=args.reference_max, reference_runs=1 if args.quick else 3,
-                      reference_timeout=args.reference_timeout, search_wait=args.search_wait,
+                      reference_timeout=args.reference_timeout,
+                      reference_whole_timeout=args.reference_whole_timeout, search_wait=args.search_wait,
                       reuse_stores=args.reuse_stores)
     results = []
     for size in args.sizes:

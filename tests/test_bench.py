@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import document, places, write_corpus
-from bench.run import retry_after, same_rows
+from bench.run import page_places, retry_after, same_rows
 from ingest.build import DocumentGraph, build, build_all, ingest_all
 from ingest.errors import IngestError
 from ingest.store import DocumentEntry, Solutions
@@ -127,6 +127,23 @@ def test_rows_compare_up_to_order(some: list[tuple[str, ...]], others: list[tupl
     assert same_rows(some, others) is same
 
 
+KEYS = [("三明市", "p1"), ("泉州市", "p2"), ("鼓楼区", "p3"), ("鼓楼区", "p4"), ("龙岩市", "p5")]
+
+
+@pytest.mark.parametrize(("cities", "full", "places", "count"), [
+    (["三明市", "泉州市"], True, ["p1", "p2"], 2),
+    (["泉州市"], True, ["p1", "p2"], 2),
+    (["泉州市", "鼓楼区"], True, ["p1", "p2", "p3", "p4"], 3),
+    (["泉州市"], False, ["p1", "p2", "p3", "p4", "p5"], 4),
+    ([], False, ["p1", "p2", "p3", "p4", "p5"], 4),
+])
+def test_the_reference_page_binds_every_city_the_service_evaluated_before_the_pages_last(
+        cities: list[str], full: bool, places: list[str], count: int) -> None:
+    """Cities without rows before the page's last city were evaluated too; places sharing a name go
+    together; a page that is not full means the service ran out of cities."""
+    assert page_places(KEYS, cities, full) == (places, count)
+
+
 def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     figures = tmp_path / "figures.json"
     run = subprocess.run([sys.executable, "bench/run.py", "--sizes", "10", "--quick", "--out", str(tmp_path),
@@ -137,7 +154,10 @@ def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert size["quads"] > 5000 and size["ingest_peak_mb"] > 0 and size["service_peak_mb"] > 0
     assert {q["name"] for q in size["queries"]} == set(load_library())
     assert all(q["engine"]["runs"] == 3 for q in size["queries"])
-    assert all(q["same_rows"] is not False for q in size["queries"]), size["queries"]
+    paged = {name for name, query in load_library().items() if query.paged_by_jurisdiction}
+    assert all(q["whole"]["same_rows"] for q in size["queries"]), size["queries"]
+    assert {q["name"] for q in size["queries"] if q["page"] and q["page"]["same_rows"]} == paged
+    assert "| rdflib whole | whole ÷ HTTP | rdflib page (cities) |" in run.stdout
     assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
     assert "### Ingest" in run.stdout and "| 10 | 10 |" in run.stdout
     assert size["search_ready_seconds"] is not None and size["search"]["runs"] > 0, size["search_failure"]
