@@ -117,6 +117,9 @@ TOPIC_KEY = {PKG.numberKey: PKG.topicNumberKey, PKG.titleKey: PKG.topicTitleKey}
 """Where the catalogue keeps a policy's key: a citation names a stored policy through it."""
 LINK = {PKG.cites: ELI.cites, PKG.repeals: ELI.repeals}
 _RELATIONS = "VALUES (?via ?relation) { (pkg:cites eli:cites) (pkg:repeals eli:repeals) }"
+_VIA_CITING = ("FILTER(?via IN (pkg:cites, pkg:repeals)) "
+               "BIND(IF(?via = pkg:cites, eli:cites, eli:repeals) AS ?relation)")
+"""_RELATIONS for a ?via already bound: joined with VALUES, Oxigraph reads every pkg:cites first."""
 
 
 def _replace_at_once(writes: Sequence[DocumentWrite], when: str) -> str:
@@ -134,7 +137,7 @@ def _replace_at_once(writes: Sequence[DocumentWrite], when: str) -> str:
     citing = [f"{{ GRAPH <{CATALOG_GRAPH}> {{ ?g {TOPIC_KEY[key].n3()} {value.n3()} ; foaf:primaryTopic ?b }}"
               f" BIND(<{w.policy}> AS ?a) BIND({LINK[relation].n3()} AS ?relation) }}"
               for w in writes for relation, key, value in w.citations]
-    cited = [f"{{ GRAPH ?g {{ ?citation {key.n3()} {value.n3()} . ?a ?via ?citation }} {_RELATIONS}"
+    cited = [f"{{ GRAPH ?g {{ ?citation {key.n3()} {value.n3()} . ?a ?via ?citation }} {_VIA_CITING}"
              f" BIND(<{w.policy}> AS ?b) }}" for w in writes for key, value in w.keys]
     first = f"""
 DELETE {{ GRAPH <{LINKS_GRAPH}> {{ ?la ?lr ?lb }} GRAPH ?old {{ ?s ?p ?o }}
