@@ -25,7 +25,7 @@ from ingest import indicators, organs
 from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
 from ingest.tallies import add_tallies
-from ingest.tripleset import triple_graph
+from ingest.tripleset import triple_graph, union_graph
 from ingest.vocab import (
     ELI,
     ENTITIES_GRAPH,
@@ -61,8 +61,9 @@ class PolicyGraphs:
     entities: Graph
 
     def merged(self) -> Graph:
-        """Both together: what SHACL checks, so that links to entities meet their descriptions."""
-        return self.document + self.entities
+        """Both as one read-only graph: what SHACL checks, so that links to entities meet their
+        descriptions."""
+        return union_graph(self.document, self.entities)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ every lookup answers from the one set of triples, whatever the context.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from rdflib import Graph
 from rdflib.store import Store
 from rdflib.term import Node, URIRef
 
-__all__ = ["TripleSet", "triple_graph"]
+__all__ = ["TripleSet", "TripleUnion", "triple_graph", "union_graph"]
 
 Triple = tuple[Node, Node, Node]
 _Index = dict[Node, dict[Node, set[Node]]]
@@ -61,6 +61,10 @@ class TripleSet(Store):
     def __len__(self, context: Any = None) -> int:
         return self._size
 
+    def contains(self, triple: Triple) -> bool:
+        s, p, o = triple
+        return o in self._spo.get(s, {}).get(p, ())
+
     def contexts(self, triple: Any = None) -> Generator[Graph, None, None]:
         yield from ()
 
@@ -94,3 +98,48 @@ def triple_graph(identifier: URIRef | None = None, triples: Iterable[Triple] = (
     for triple in triples:
         graph.add(triple)
     return graph
+
+
+
+
+class TripleUnion(Store):
+    """Disjoint TripleSets read as one graph, without copying them. Read-only."""
+
+    context_aware = True
+    graph_aware = True
+
+    def __init__(self, parts: Sequence[TripleSet]) -> None:
+        super().__init__()
+        self._parts = tuple(parts)
+
+    def add(self, triple: Triple, context: Any = None, quoted: bool = False) -> None:
+        raise TypeError("a union of graphs is read-only: add to one of its graphs")
+
+    def remove(self, triple: Any, context: Any = None) -> None:
+        raise TypeError("a union of graphs is read-only: remove from one of its graphs")
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[Triple, Iterator[Any]]]:
+        for part in self._parts:
+            for triple in part._match(*triple_pattern):
+                yield triple, iter(())
+
+    def __len__(self, context: Any = None) -> int:
+        return sum(len(part) for part in self._parts)
+
+    def contexts(self, triple: Any = None) -> Generator[Graph, None, None]:
+        yield from ()
+
+
+def union_graph(*graphs: Graph) -> Graph:
+    """`graphs` (each on a TripleSet, no triple in two) as one read-only Graph, without copying:
+    what SHACL checks of a document and its entities. A copy cost ~12 ms a document, a fifth of
+    building it; lookups through the union cost SHACL ~0.5 ms more."""
+    parts = [graph.store for graph in graphs if isinstance(graph.store, TripleSet)]
+    if len(parts) != len(graphs):
+        raise TypeError("union_graph reads graphs made by triple_graph()")
+    for index, part in enumerate(parts):
+        earlier = parts[:index]
+        shared = next((t for t in part._match(None, None, None) if any(o.contains(t) for o in earlier)), None)
+        if shared is not None:
+            raise ValueError(f"union_graph reads disjoint graphs; {shared} is in two")
+    return Graph(store=TripleUnion(parts))

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ingest.build import DocumentGraph
-from ingest.tripleset import triple_graph
+from ingest.tripleset import triple_graph, union_graph
 
 A, B, C = URIRef("urn:x:甲"), URIRef("urn:x:乙"), URIRef("urn:x:丙")
 TRIPLES = [(A, B, C), (A, B, Literal("专利")), (C, B, A), (A, C, Literal("1", datatype=URIRef("urn:x:n"))),
@@ -49,3 +49,27 @@ def test_corpus_graph_lookups(corpus_graphs: dict[str, DocumentGraph]) -> None:
         for s, p, o in list(reference)[::7]:
             for pattern in ((s, p, None), (None, p, o), (None, None, o), (s, None, None)):
                 assert set(built.graph.triples(pattern)) == set(reference.triples(pattern))
+
+
+def test_union_reads_disjoint_graphs_as_one() -> None:
+    first, second = triple_graph(None, TRIPLES[:2]), triple_graph(None, TRIPLES[2:5])
+    union, reference = union_graph(first, second), Graph()
+    for triple in TRIPLES:
+        reference.add(triple)
+    assert len(union) == len(reference) == 5
+    for pattern in _patterns(reference):
+        assert sorted(union.triples(pattern)) == sorted(reference.triples(pattern)), pattern
+
+
+@pytest.mark.parametrize(("graphs", "error"), [
+    ((triple_graph(None, TRIPLES[:3]), triple_graph(None, TRIPLES[2:])), "disjoint"),
+    ((triple_graph(None, TRIPLES), Graph()), "triple_graph"),
+])
+def test_union_refuses(graphs: tuple[Graph, ...], error: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=error):
+        union_graph(*graphs)
+
+
+def test_union_is_read_only() -> None:
+    with pytest.raises(TypeError, match="read-only"):
+        union_graph(triple_graph(None, TRIPLES)).add((A, B, B))

@@ -13,6 +13,7 @@ from ingest.build import DocumentGraph
 from ingest.graph import policy_graphs
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord, ResponsibleUnit, Target
 from ingest.schemes import shapes_graph
+from ingest.tripleset import triple_graph
 from ingest.validate import validate
 from ingest.vocab import ELI, PKG
 
@@ -53,18 +54,18 @@ def test_impossible_values_are_violations(record: PolicyRecord, path: str) -> No
 
 
 def test_measure_without_policy() -> None:
-    graph = policy_graphs(GOOD).merged()
-    graph.remove((None, PKG.hasMeasure, None))
-    report = validate(graph)
+    graphs = policy_graphs(GOOD)
+    graphs.document.remove((None, PKG.hasMeasure, None))
+    report = validate(graphs.merged())
     assert not report.conforms
     assert "Every measure belongs to exactly one policy" in str(report)
     assert "每条措施须属于且只属于一件政策" in str(report)
 
 
 def test_target_without_value() -> None:
-    graph = policy_graphs(GOOD).merged()
-    graph.remove((None, PKG.value, None))
-    report = validate(graph)
+    graphs = policy_graphs(GOOD)
+    graphs.document.remove((None, PKG.value, None))
+    report = validate(graphs.merged())
     assert [v.path for v in report.violations] == ["pkg:value"]
     assert report.summary().startswith("1 SHACL violation(s)")
 
@@ -115,7 +116,7 @@ def unknown_kind(graph: Graph) -> None:
     (unknown_kind, "pkg:incentiveKind", "An incentive has exactly one kind"),
 ])
 def test_graphs_that_say_impossible_things(change: object, path: str | None, message: str) -> None:
-    graph = policy_graphs(with_incentive(Incentive("reward", amount_cny=10000))).merged()
+    graph = triple_graph(None, policy_graphs(with_incentive(Incentive("reward", amount_cny=10000))).merged())
     assert validate(graph).conforms
     change(graph)  # type: ignore[operator]
     report = validate(graph)
