@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rdflib import Namespace
@@ -69,6 +69,12 @@ def surface_labels() -> frozenset[str]:
     return frozenset(label for label, _ in labels()) | {short for short, _ in aliases()}
 
 
+@cache
+def _surface_tuple() -> tuple[str, ...]:
+    """surface_labels() as str.startswith and str.endswith take them: one C loop, not a generator."""
+    return tuple(surface_labels())
+
+
 def organ_type(name: str) -> str | None:
     """The type of the longest label found in the name (its trailing alias set aside)."""
     main = _TRAILING_ALIAS.sub("", normal(name)) or normal(name)
@@ -81,7 +87,7 @@ def organ_type(name: str) -> str | None:
 def names_organ(name: str) -> bool:
     """True when the name ends as an organ does (…局, …领导小组): free text is trusted only then."""
     main = _TRAILING_ALIAS.sub("", normal(name)) or normal(name)
-    return any(main.endswith(label) for label in surface_labels())
+    return main.endswith(_surface_tuple())
 
 
 def is_bare(name: str) -> bool:
@@ -111,7 +117,7 @@ def _owner(main: str, jurisdiction: Jurisdiction) -> tuple[str | None, str]:
         if main.startswith(place) and len(main) > len(place):
             return place, main[len(place) :]
     mark, rest = main[:1], main[1:]
-    if not rest or any(main.startswith(label) for label in surface_labels()):
+    if not rest or main.startswith(_surface_tuple()):
         return None, main
     if jurisdiction.name and mark == _LEVEL_MARK.get(jurisdiction.level or ""):
         return jurisdiction.name, rest
@@ -120,12 +126,14 @@ def _owner(main: str, jurisdiction: Jurisdiction) -> tuple[str | None, str]:
     return None, main
 
 
+@lru_cache(maxsize=4096)
 def resolve(name: str, jurisdiction: Jurisdiction) -> Organ:
     """The organ a unit name denotes: the jurisdiction's full name + the full form of the rest.
 
     市市场监管局, 市场监督管理局 and 泉州市市场监督管理局 in a 泉州市 policy give one organ;
     a trailing alias (市委宣传部（版权局）) is set aside; names that carry their own place
-    (泉州海关, 人民银行泉州市中心支行) keep it and are only expanded.
+    (泉州海关, 人民银行泉州市中心支行) keep it and are only expanded. Cached: a document names
+    the same few organs dozens of times.
     """
     main = _TRAILING_ALIAS.sub("", normal(name)) or normal(name)
     owner, rest = _owner(main, jurisdiction)
