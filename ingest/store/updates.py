@@ -5,8 +5,10 @@ eli:repeals are (re)computed between its policy and every stored policy whose no
 发文字号 or title (pkg:numberKey, pkg:titleKey) equals that of a citation node, in both
 directions (the new document citing old ones, and old ones citing it). They live in their own
 graph (vocab.LINKS_GRAPH), so removing or replacing either document drops exactly its links.
-The cost per document is proportional to its own citations and to the citations of it, not
-to the size of the store.
+A stored policy is found by the copy of its keys in its catalogue entry (pkg:topicNumberKey,
+pkg:topicTitleKey): pkg:numberKey itself also matches every stored citation of the same key,
+and thousands of documents cite the same national plan. So the cost per document is
+proportional to its own citations and to the citations of it, not to the size of the store.
 
 Descriptions of shared entities (jurisdictions, organs) are inserted into the one entities
 graph (vocab.ENTITIES_GRAPH); INSERT DATA is set-semantic, so a re-ingest adds nothing twice.
