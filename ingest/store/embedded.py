@@ -49,9 +49,10 @@ class EmbeddedStore(SparqlStore):
         self._store.update(request)
 
     def close(self) -> None:
-        """Release the files. No flush first: every write is already in RocksDB's write-ahead log,
-        which readers replay, and a manual flush can wait forever on a memtable a failed background
-        flush left behind (facebook/rocksdb#15030; it stopped a 10,000-document ingest at close)."""
+        """Flush, then release the files: RocksDB keeps GBs of write-ahead log after a large ingest
+        (3.7 GB at 10,000 documents), which every read-only opening would replay, each query worker
+        holding it in memory (13 s and more per process without this flush)."""
+        self._store.flush()
         del self._store
 
 
