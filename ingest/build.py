@@ -134,6 +134,7 @@ def ingest_file(store: Store, path: Path) -> DocumentEntry:
 
 def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1) -> Iterator[DocumentEntry | IngestError]:
     """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order."""
+    store.complete_catalogue()
     for batch in _batches(paths, jobs, BATCH, _storable_in_worker):
         yield from store_documents(store, batch)
 

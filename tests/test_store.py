@@ -250,3 +250,18 @@ def test_same_source_twice_in_a_batch_keeps_the_last(store: EmbeddedStore) -> No
     store.replace_many([first.write(), second.write()])
     assert [e.graph for e in store.documents()] == [str(second.graph_iri)]
     assert count(store, str(first.graph_iri)) == 0
+
+
+def test_catalogue_of_an_earlier_store_is_completed(store: EmbeddedStore) -> None:
+    """A store written before the catalogue kept policy keys links new citations once completed."""
+    put(store, CITED)
+    keys = f"VALUES ?key {{ <{PKG.topicNumberKey}> <{PKG.topicTitleKey}> }}"
+    store.update(f"DELETE {{ GRAPH <{CATALOG_GRAPH}> {{ ?g ?key ?v }} }} "
+                 f"WHERE {{ {keys} GRAPH <{CATALOG_GRAPH}> {{ ?g ?key ?v }} }}")
+    put(store, CITING)
+    assert links(store) == set()
+    assert store.complete_catalogue() is True
+    assert store.complete_catalogue() is False
+    put(store, CITING)
+    citing, cited = (str(document_graph(r, None).graph_iri).removesuffix("/graph") for r in (CITING, CITED))
+    assert links(store) == {(citing, str(ELI.cites), cited), (citing, str(ELI.repeals), cited)}

@@ -101,6 +101,11 @@ class Store(Protocol):
         Entity descriptions that no remaining document links to go with it."""
         ...
 
+    def complete_catalogue(self) -> bool:
+        """Give the catalogue entries of a store written by an earlier version their policy's keys,
+        through which documents ingested later find the policies they cite; True when some lacked them."""
+        ...
+
     def documents(self) -> list[DocumentEntry]:
         """Every stored document with its triple count and ingest time, by file name."""
         ...

@@ -15,8 +15,10 @@ from rdflib.util import guess_format
 from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Solutions
 from ingest.store.updates import (
     RESERVED_GRAPHS,
+    catalogue_keys_update,
     count_query,
     documents_query,
+    keyless_query,
     load_update,
     remove_update,
     replace_update,
@@ -58,6 +60,12 @@ class SparqlStore(ABC):
         if removed:
             self.update(remove_update(document))
         return removed
+
+    def complete_catalogue(self) -> bool:
+        if self.query(keyless_query()) is not True:
+            return False
+        self.update(catalogue_keys_update())
+        return True
 
     def documents(self) -> list[DocumentEntry]:
         return [

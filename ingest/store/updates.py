@@ -191,6 +191,27 @@ WHERE {{
 }}"""
 
 
+_KEYLESS = f"""GRAPH <{CATALOG_GRAPH}> {{ ?g foaf:primaryTopic ?policy }}
+  FILTER NOT EXISTS {{ GRAPH <{CATALOG_GRAPH}> {{ ?g pkg:topicNumberKey|pkg:topicTitleKey ?any }} }}"""
+
+
+def keyless_query() -> str:
+    """ASK whether a catalogue entry lacks its policy's keys (a store written before they were
+    kept there: new documents would not link to its policies)."""
+    return _PROLOGUE + f"ASK {{ {_KEYLESS} }}"
+
+
+def catalogue_keys_update() -> str:
+    """Copy each such policy's keys from its graph into its catalogue entry."""
+    return _PROLOGUE + f"""
+INSERT {{ GRAPH <{CATALOG_GRAPH}> {{ ?g ?topicKey ?value }} }}
+WHERE {{
+  {_KEYLESS}
+  VALUES (?key ?topicKey) {{ (pkg:numberKey pkg:topicNumberKey) (pkg:titleKey pkg:topicTitleKey) }}
+  GRAPH ?g {{ ?policy ?key ?value }}
+}}"""
+
+
 def load_update(graph_iri: URIRef, ntriples: str) -> str:
     """Replace one named graph with the given triples (users' own vocabularies)."""
     return f"DROP SILENT GRAPH <{graph_iri}> ;\nINSERT DATA {{ GRAPH <{graph_iri}> {{\n{ntriples}\n}} }}"
