@@ -50,6 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
     path = None if settings.sparql_endpoint else Path(settings.store_path)
     app.state.search = SearchIndexCache(path)
     app.state.jurisdictions = JurisdictionKeys(StoreStamp(path))
+    app.state.triple_count = health.TripleCount(StoreStamp(path))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):

@@ -12,6 +12,7 @@ import rdflib
 from live_service import serve
 
 from ingest.build import ingest_file
+from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import RemoteStore
 from service.app import create_app
 from service.config import Settings
@@ -31,6 +32,21 @@ def test_health_counts_the_corpus(base: str, corpus_files: list[Path]) -> None:
     assert body["status"] == "ok"
     assert body["store"]["documents"] == len(corpus_files)
     assert body["store"]["triples"] > 100 * len(corpus_files)
+
+
+def test_health_counts_again_when_the_store_changes(tmp_path: Path, corpus_files: list[Path]) -> None:
+    """The triple count is kept between requests, but never outlives a write."""
+    store = EmbeddedStore(tmp_path / "store")
+    ingest_file(store, corpus_files[0])
+    store.close()
+    with serve(create_app(Settings(tmp_path / "store", query_workers=1))) as url:
+        before = [httpx.get(f"{url}/health").json()["store"] for _ in range(2)]
+        store = EmbeddedStore(tmp_path / "store")
+        ingest_file(store, corpus_files[1])
+        store.close()
+        after = httpx.get(f"{url}/health").json()["store"]
+    assert before[0] == before[1] and before[0]["documents"] == 1
+    assert after["documents"] == 2 and after["triples"] > before[0]["triples"]
 
 
 def test_health_is_503_without_a_store(tmp_path: Path) -> None:

@@ -4,30 +4,51 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from ingest.vocab import CATALOG_GRAPH, PKG
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE
 from service.sparql.formats import JSON
-from service.sparql.runner import QueryJob
+from service.sparql.runner import QueryJob, QueryRunner
+from service.store_stamp import Signature, StoreStamp
 
 router = APIRouter(tags=["service"])
 
-COUNTS = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "documents": f"SELECT (COUNT(?g) AS ?n) {{ GRAPH <{CATALOG_GRAPH}> {{ ?g a <{PKG.DocumentGraph}> }} }}",
-}
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+DOCUMENTS = f"SELECT (COUNT(?g) AS ?n) {{ GRAPH <{CATALOG_GRAPH}> {{ ?g a <{PKG.DocumentGraph}> }} }}"
+
+
+class TripleCount:
+    """The store's quads in named graphs, counted again only when the store has changed: the count
+    reads every quad (0.4 s at 1,000 documents, seconds at 10,000), and monitors poll /health."""
+
+    def __init__(self, stamp: StoreStamp) -> None:
+        self.stamp = stamp
+        self.signature: Signature | None = None
+        self.triples = 0
+
+    async def current(self, runner: QueryRunner) -> int:
+        signature = await self.stamp.current(runner)
+        if signature != self.signature:
+            self.triples = await _count(runner, TRIPLES)
+            self.signature = signature
+        return self.triples
 
 
 @router.get("/health", responses={
     200: {"content": {"application/json": {"example": {
         "status": "ok", "store": {"location": ".policykg/store", "triples": 8211, "documents": 5}}}}},
     503: ERROR_RESPONSE})
-async def health(runner: RunnerDep, settings: SettingsDep) -> dict[str, object]:
-    """The store answers through the worker pool: its quads in named graphs, its catalogued documents."""
-    counts = {}
-    for name, query in COUNTS.items():
-        result = await runner.run(QueryJob(query=query, fmt=JSON, result_limit=1))
-        counts[name] = int(json.loads(result.body)["results"]["bindings"][0]["n"]["value"])
-    return {"status": "ok", "store": {"location": settings.store_location, **counts}}
+async def health(request: Request, runner: RunnerDep, settings: SettingsDep) -> dict[str, object]:
+    """The store answers through the worker pool: its catalogued documents (asked every time), its
+    quads in named graphs (counted when the store has changed)."""
+    documents = await _count(runner, DOCUMENTS)
+    triples = await request.app.state.triple_count.current(runner)
+    return {"status": "ok", "store": {"location": settings.store_location, "triples": triples,
+                                      "documents": documents}}
+
+
+async def _count(runner: QueryRunner, query: str) -> int:
+    result = await runner.run(QueryJob(query=query, fmt=JSON, result_limit=1))
+    return int(json.loads(result.body)["results"]["bindings"][0]["n"]["value"])
