@@ -100,8 +100,6 @@ def triple_graph(identifier: URIRef | None = None, triples: Iterable[Triple] = (
     return graph
 
 
-
-
 class TripleUnion(Store):
     """Disjoint TripleSets read as one graph, without copying them. Read-only."""
 

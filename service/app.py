@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from service.config import Settings
 from service.errors import ServiceError, handle_error
-from service.paging import JurisdictionKeys
+from service.paging import jurisdiction_keys
 from service.routes import dump, entities, health, ontology, queries, search, sparql
 from service.search_cache import SearchIndexCache
 from service.sparql.runner import QueryRunner
@@ -49,8 +49,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     path = None if settings.sparql_endpoint else Path(settings.store_path)
     app.state.search = SearchIndexCache(path)
-    app.state.jurisdictions = JurisdictionKeys(StoreStamp(path))
-    app.state.triple_count = health.TripleCount(StoreStamp(path))
+    app.state.jurisdictions = jurisdiction_keys(StoreStamp(path))
+    app.state.triple_count = health.triple_count(StoreStamp(path))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):

@@ -26,9 +26,10 @@ import pyoxigraph as ox
 from service.curated import PLACES_MARKER
 from service.sparql.formats import JSON
 from service.sparql.runner import QueryJob, QueryRunner
-from service.store_stamp import Signature, StoreStamp
+from service.store_stamp import KeptValue, StoreStamp
 
-__all__ = ["FIRST_CITIES", "JurisdictionKeys", "Rows", "cities_needed", "rows_by_city", "with_places"]
+__all__ = ["FIRST_CITIES", "JurisdictionKeys", "Rows", "cities_needed", "jurisdiction_keys", "rows_by_city",
+           "with_places"]
 
 FIRST_CITIES = 8
 """Cities in the first evaluation. The next ones take as many cities as the rows found so far per
@@ -49,22 +50,18 @@ class Rows:
     bindings: list[dict[str, dict[str, str]]]
 
 
-class JurisdictionKeys:
-    """The cities a comparison is paged by, read again when the store has changed."""
+JurisdictionKeys = KeptValue[list[City]]
+"""The cities a comparison is paged by, read again when the store has changed."""
 
-    def __init__(self, stamp: StoreStamp) -> None:
-        self.stamp = stamp
-        self.signature: Signature | None = None
-        self.cities: list[City] = []
 
-    async def current(self, runner: QueryRunner) -> list[City]:
-        signature = await self.stamp.current(runner)
-        if signature != self.signature:
-            rows = await runner.rows(KEYS_QUERY)
-            self.cities = [(city, tuple(row["place"] for row in named))
-                           for city, named in groupby(rows, key=lambda row: row["city"])]
-            self.signature = signature
-        return self.cities
+def jurisdiction_keys(stamp: StoreStamp) -> JurisdictionKeys:
+    return KeptValue(stamp, _read_cities)
+
+
+async def _read_cities(runner: QueryRunner) -> list[City]:
+    rows = await runner.rows(KEYS_QUERY)
+    return [(city, tuple(row["place"] for row in named))
+            for city, named in groupby(rows, key=lambda row: row["city"])]
 
 
 def with_places(sparql: str, places: Sequence[str]) -> str:

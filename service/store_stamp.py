@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from ingest.vocab import CATALOG_GRAPH
 from service.sparql.runner import QueryRunner, store_signature
 
-__all__ = ["STAMP_INTERVAL", "Signature", "StoreStamp"]
+__all__ = ["STAMP_INTERVAL", "KeptValue", "Signature", "StoreStamp"]
 
 STAMP_INTERVAL = 10.0
 """Seconds between two looks at a remote store's catalogue for changes."""
@@ -41,3 +43,20 @@ class StoreStamp:
             stamp = tuple(sorted(rows[0].items())) if rows else ()
             self._asked = (time.monotonic(), stamp)
         return stamp
+
+
+Value = TypeVar("Value")
+
+
+class KeptValue(Generic[Value]):
+    """Something read from the store (by `read`), read again only when the store has changed."""
+
+    def __init__(self, stamp: StoreStamp, read: Callable[[QueryRunner], Awaitable[Value]]) -> None:
+        self.stamp, self.read = stamp, read
+        self._kept: tuple[Signature, Value] | None = None
+
+    async def current(self, runner: QueryRunner) -> Value:
+        signature = await self.stamp.current(runner)
+        if self._kept is None or self._kept[0] != signature:
+            self._kept = (signature, await self.read(runner))
+        return self._kept[1]
