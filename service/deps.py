@@ -1,4 +1,6 @@
-"""Request dependencies as `Annotated` aliases: the settings and the query runner held by the app."""
+"""Request dependencies as `Annotated` aliases: the settings and the query runner held by the app.
+
+Async, so FastAPI calls them on the event loop instead of handing each to a thread."""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ from service.config import Settings
 from service.sparql.runner import QueryRunner
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_runner(request: Request) -> QueryRunner:
+async def get_runner(request: Request) -> QueryRunner:
     runner: QueryRunner = request.app.state.runner
     return runner
 

@@ -83,7 +83,7 @@ async def rows_by_city(runner: QueryRunner, job: QueryJob, cities: Sequence[City
         missing = wanted - len(found)
         text = f"{with_places(job.query, places).rstrip()}\nLIMIT {missing}\n"
         result = await runner.run(QueryJob(query=text, fmt=JSON, result_limit=missing,
-                                           substitutions=job.substitutions))
+                                           substitutions=job.substitutions, bounded=True))
         document = json.loads(result.body)
         variables = document["head"]["vars"]
         found.extend(document["results"]["bindings"])

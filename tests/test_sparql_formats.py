@@ -13,6 +13,7 @@ import rdflib
 from service.errors import NotAcceptable
 from service.sparql import formats
 from service.sparql.formats import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
+from service.sparql.runner import QueryJob, execute
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 ROWS = [
@@ -71,6 +72,21 @@ def test_csv_solutions() -> None:
     rows = list(csv.reader(io.StringIO(body)))
     assert rows == [VARIABLES, ["https://w3id.org/policykg/id/a", "专利\t资助", "5000"],
                     ["_:b1", 'say "奖励"\n', ""]]
+
+
+def test_bounded_answers_are_the_engines_json_with_the_same_bindings() -> None:
+    store = ox.Store()
+    subject = ox.NamedNode("https://w3id.org/policykg/id/a")
+    for row in ROWS:
+        for name, term in zip(VARIABLES[1:], row[1:], strict=True):
+            if term is not None:
+                store.add(ox.Quad(subject, ox.NamedNode(f"https://w3id.org/policykg/def#{name}"), term))
+    query = """SELECT ?policy ?text ?amount WHERE { ?policy <https://w3id.org/policykg/def#text> ?text
+               OPTIONAL { ?policy <https://w3id.org/policykg/def#amount> ?amount } } ORDER BY ?text LIMIT 5"""
+    ours, engines = (json.loads(execute(store, QueryJob(query, formats.JSON, 5, bounded=bounded)).body)
+                     for bounded in (False, True))
+    assert engines == ours
+    assert len(ours["results"]["bindings"]) == 2
 
 
 def test_truncation_is_reported_in_json() -> None:

@@ -146,7 +146,8 @@ async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], mos
         text = f"# answered a few cities at a time (keyset paging, service/paging.py): the same rows\n{text}"
     else:
         result = await runner.run(QueryJob(query=paged(query.sparql, limit + 1, offset), fmt=JSON,
-                                           result_limit=limit + 1, substitutions=substitutions))
+                                           result_limit=limit + 1, substitutions=substitutions,
+                                           bounded=True))
         document = json.loads(result.body)
         rows = Rows(document["head"]["vars"], document["results"]["bindings"])
     return Page(query, rows.variables, rows.bindings[:limit], text,

@@ -47,6 +47,9 @@ class QueryJob:
     prefixes: dict[str, str] = field(default_factory=dict)
     substitutions: tuple[tuple[str, ox.NamedNode | ox.Literal], ...] = ()
     """Variables of the SELECT projection bound to RDF terms (curated query parameters)."""
+    bounded: bool = False
+    """The query's own LIMIT is at most `result_limit`, so nothing can be cut: a JSON answer is then
+    written by the engine's serialiser, not term by term in Python (about 1 ms per 1,000 cells)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ def execute(store: ox.Store | Endpoint, job: QueryJob) -> QueryResult:
     answer = store.query(job.query, base_iri=job.base_iri, **dataset)  # type: ignore[arg-type]
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(formats.write_boolean(bool(answer), job.fmt), job.fmt.media_type)
+    if isinstance(answer, ox.QuerySolutions) and job.bounded and job.fmt == JSON:
+        return QueryResult(answer.serialize(format=ox.QueryResultsFormat.JSON) or b"", job.fmt.media_type)
     if isinstance(answer, ox.QuerySolutions):
         variables = [variable.value for variable in answer.variables]
         rows = [[solution[variable] for variable in variables]
