@@ -223,6 +223,18 @@ def test_store_persists(tmp_path: Path) -> None:
     again.close()
 
 
+def test_closing_leaves_no_write_ahead_log(tmp_path: Path) -> None:
+    """The data lives in the flushed tables, not in a log that every reader would skip or replay."""
+    opened = EmbeddedStore(tmp_path / "s")
+    put(opened, CITED)
+    put(opened, CITING)
+    opened.close()
+    assert sum(log.stat().st_size for log in (tmp_path / "s").glob("*.log")) == 0
+    again = EmbeddedStore(tmp_path / "s")
+    assert sorted(e.source for e in again.documents()) == ["a.txt", "b.txt"]
+    again.close()
+
+
 @pytest.mark.parametrize("order", [(CITING, CITED), (CITED, CITING)])
 def test_citation_links_within_one_batch(store: EmbeddedStore,
                                         order: tuple[PolicyRecord, PolicyRecord]) -> None:

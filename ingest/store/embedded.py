@@ -26,6 +26,7 @@ class EmbeddedStore(SparqlStore):
     def __init__(self, path: Path | None = None) -> None:
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
+        self._path = path
         self._store = ox.Store(str(path)) if path is not None else ox.Store()
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
@@ -51,9 +52,13 @@ class EmbeddedStore(SparqlStore):
     def close(self) -> None:
         """Flush, then release the files: RocksDB keeps GBs of write-ahead log after a large ingest
         (3.7 GB at 10,000 documents), which every read-only opening would replay, each query worker
-        holding it in memory (13 s and more per process without this flush)."""
+        holding it in memory (13 s and more per process without this flush). The log the flush made
+        obsolete stays on disk until the store is next opened for writing, so that is done once
+        more here (70 ms at 1,000 documents, 0.9 GB freed; 2.4 GB at 10,000)."""
         self._store.flush()
         del self._store
+        if self._path is not None:
+            ox.Store(str(self._path))  # opened and, unreferenced, closed at once
 
 
 def _to_rdflib(term: object) -> Node:
