@@ -33,7 +33,8 @@ __all__ = ["FIRST_CITIES", "JurisdictionKeys", "Rows", "cities_needed", "jurisdi
 
 FIRST_CITIES = 8
 """Cities in the first evaluation. The next ones take as many cities as the rows found so far per
-city say the page still needs (a fifth more), or four times as many while none were found."""
+city say the page still needs (a fifth more), at most four times as many as the last one."""
+GROWTH = 4
 MOST_CITIES = 512
 MARGIN = 1.2
 KEYS_QUERY = (files("service") / "jurisdictions.rq").read_text(encoding="utf-8")
@@ -94,7 +95,10 @@ async def rows_by_city(runner: QueryRunner, job: QueryJob, cities: Sequence[City
 
 
 def cities_needed(missing: int, rows_per_city: float, size: int) -> int:
-    """Cities for the next evaluation: enough for the rows still missing at the rate seen so far."""
+    """Cities for the next evaluation: enough for the rows still missing at the rate seen so far, but
+    at most four times the last evaluation's `size`, since a rate read from a few cities can be far
+    off (2 rows in 8 cities once asked for 471 cities where 104 filled the page)."""
+    most = min(size * GROWTH, MOST_CITIES)
     if rows_per_city == 0:
-        return min(size * 4, MOST_CITIES)
-    return max(FIRST_CITIES, min(MOST_CITIES, math.ceil(missing / rows_per_city * MARGIN)))
+        return most
+    return max(FIRST_CITIES, min(most, math.ceil(missing / rows_per_city * MARGIN)))

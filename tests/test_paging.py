@@ -114,10 +114,11 @@ def test_a_paged_query_must_mark_its_places_and_order_by_city(body: str, problem
 
 
 @pytest.mark.parametrize(("missing", "rows_per_city", "size", "expected"), [
-    (78, 23 / 8, 8, 33),    # 23 rows from 8 cities: 78 more need ~27 cities, and a fifth more
+    (78, 23 / 8, 16, 33),   # 23 rows per 8 cities: 78 more need ~27 cities, and a fifth more
     (1, 12.0, 8, FIRST_CITIES),  # never fewer than the first evaluation
     (100, 0.0, 8, 32),      # nothing found yet: four times as many
-    (100, 0.01, 8, 512),    # very sparse: at most MOST_CITIES
+    (98, 2 / 8, 8, 32),     # a rate read from 8 cities: at most four times as many
+    (100, 0.01, 256, 512),  # very sparse: at most MOST_CITIES
 ])
 def test_the_next_evaluation_takes_the_cities_the_page_needs(missing: int, rows_per_city: float, size: int,
                                                             expected: int) -> None:
