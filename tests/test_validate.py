@@ -106,6 +106,12 @@ def unknown_kind(graph: Graph) -> None:
     graph.set((incentive, PKG.incentiveKind, URIRef("https://w3id.org/policykg/def/incentive-kind/loan")))
 
 
+def two_conditions(graph: Graph) -> None:
+    incentive = one_node(graph, PKG.Incentive)
+    graph.add((incentive, PKG.condition, Literal("获得授权的")))
+    graph.add((incentive, PKG.condition, Literal("在本市注册的")))
+
+
 @pytest.mark.parametrize(("change", "path", "message"), [
     (cite_both, None, "A citation has either one cited number or one cited title"),
     (start_after_end, "pkg:start", "A span has at most one start, an integer from 0 up to its end"),
@@ -114,6 +120,7 @@ def unknown_kind(graph: Graph) -> None:
     (unit_blank, None, "A responsible unit is an IRI, shared across documents"),
     (date_as_text, "eli:date_document", "A policy has at most one issue date"),
     (unknown_kind, "pkg:incentiveKind", "An incentive has exactly one kind"),
+    (two_conditions, "pkg:condition", "An incentive has at most one condition"),
 ])
 def test_graphs_that_say_impossible_things(change: object, path: str | None, message: str) -> None:
     graph = triple_graph(None, policy_graphs(with_incentive(Incentive("reward", amount_cny=10000))).merged())
