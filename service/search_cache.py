@@ -130,7 +130,8 @@ class SearchIndexCache:
     async def _run(self, runner: QueryRunner) -> None:
         try:
             signature = await self.stamp.current(runner)
-            await self._rebuild(runner)
+            async with runner.separate() as reader:
+                await self._rebuild(reader)
             self.signature = signature
         except asyncio.CancelledError:
             raise

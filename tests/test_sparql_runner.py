@@ -1,0 +1,51 @@
+"""The worker pool: a separate pool for bulk reads, over the same store, gone when the read ends."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from pathlib import Path
+
+from service.search_cache import SearchIndexCache
+from service.sparql.runner import QueryRunner
+
+POLICIES = "SELECT ?policy WHERE { ?policy a <https://w3id.org/policykg/def#Policy> } ORDER BY ?policy"
+
+
+def children() -> set[int]:
+    return {process.pid for process in multiprocessing.active_children() if process.pid is not None}
+
+
+def test_a_separate_pool_reads_the_same_store_and_ends_with_the_read(corpus_store_path: Path) -> None:
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store_path, 1, 30)
+        await runner.start()
+        try:
+            pool = children()
+            async with runner.separate() as reader:
+                assert len(children() - pool) == 1
+                assert await reader.rows(POLICIES) == await runner.rows(POLICIES)
+                assert len(await runner.rows(POLICIES)) == 5
+            assert children() == pool
+        finally:
+            runner.close()
+    asyncio.run(scenario())
+
+
+def test_the_search_index_is_read_outside_the_request_pool(corpus_store_path: Path) -> None:
+    """The build's process is gone once the index is there; the pool's worker is the one it was."""
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store_path, 1, 30)
+        await runner.start()
+        try:
+            pool = children()
+            cache = SearchIndexCache(corpus_store_path)
+            building = cache.start(runner)
+            await asyncio.sleep(0.5)
+            assert len(children() - pool) >= 1, "the build runs in a process of its own"
+            await building
+            assert cache.index is not None and len(cache.index) > 50
+            assert children() == pool
+        finally:
+            runner.close()
+    asyncio.run(scenario())
