@@ -1,4 +1,5 @@
-"""The worker pool: a separate pool for bulk reads, over the same store, gone when the read ends."""
+"""The worker pool: workers worn by large answers are replaced; a separate pool for bulk reads, over
+the same store, gone when the read ends."""
 
 from __future__ import annotations
 
@@ -7,13 +8,33 @@ import multiprocessing
 from pathlib import Path
 
 from service.search_cache import SearchIndexCache
-from service.sparql.runner import QueryRunner
+from service.sparql.formats import JSON
+from service.sparql.runner import INTERNAL_ROWS, LARGE_ANSWER, QueryJob, QueryRunner
 
 POLICIES = "SELECT ?policy WHERE { ?policy a <https://w3id.org/policykg/def#Policy> } ORDER BY ?policy"
+PAIRS = """SELECT ?a ?b WHERE { ?a a <https://w3id.org/policykg/def#Measure> .
+                                ?b a <https://w3id.org/policykg/def#Measure> }"""
+"""Every pair of measures: a large answer from the small corpus store."""
 
 
 def children() -> set[int]:
     return {process.pid for process in multiprocessing.active_children() if process.pid is not None}
+
+
+def test_a_worker_worn_by_large_answers_is_replaced(corpus_store_path: Path) -> None:
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store_path, 1, 30, retire_after=1)
+        await runner.start()
+        try:
+            first = children()
+            assert len(await runner.rows(POLICIES)) == 5
+            assert children() == first, "a small answer keeps the worker"
+            assert len((await runner.run(QueryJob(PAIRS, JSON, INTERNAL_ROWS))).body) >= LARGE_ANSWER
+            assert len(await runner.rows(POLICIES)) == 5, "the fresh worker answers"
+            assert len(children()) == 1 and children() != first
+        finally:
+            runner.close()
+    asyncio.run(scenario())
 
 
 def test_a_separate_pool_reads_the_same_store_and_ends_with_the_read(corpus_store_path: Path) -> None:
