@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from service.search_cache import SearchIndexCache
@@ -21,44 +23,44 @@ def children() -> set[int]:
     return {process.pid for process in multiprocessing.active_children() if process.pid is not None}
 
 
+@asynccontextmanager
+async def one_worker(store: Path, retire_after: int | None = None) -> AsyncIterator[QueryRunner]:
+    runner = QueryRunner(store, 1, 30, retire_after=retire_after)
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
 def test_a_worker_worn_by_large_answers_is_replaced(corpus_store_path: Path) -> None:
     async def scenario() -> None:
-        runner = QueryRunner(corpus_store_path, 1, 30, retire_after=1)
-        await runner.start()
-        try:
+        async with one_worker(corpus_store_path, retire_after=1) as runner:
             first = children()
             assert len(await runner.rows(POLICIES)) == 5
             assert children() == first, "a small answer keeps the worker"
             assert len((await runner.run(QueryJob(PAIRS, JSON, INTERNAL_ROWS))).body) >= LARGE_ANSWER
             assert len(await runner.rows(POLICIES)) == 5, "the fresh worker answers"
             assert len(children()) == 1 and children() != first
-        finally:
-            runner.close()
     asyncio.run(scenario())
 
 
 def test_a_separate_pool_reads_the_same_store_and_ends_with_the_read(corpus_store_path: Path) -> None:
     async def scenario() -> None:
-        runner = QueryRunner(corpus_store_path, 1, 30)
-        await runner.start()
-        try:
+        async with one_worker(corpus_store_path) as runner:
             pool = children()
             async with runner.separate() as reader:
                 assert len(children() - pool) == 1
                 assert await reader.rows(POLICIES) == await runner.rows(POLICIES)
                 assert len(await runner.rows(POLICIES)) == 5
             assert children() == pool
-        finally:
-            runner.close()
     asyncio.run(scenario())
 
 
 def test_the_search_index_is_read_outside_the_request_pool(corpus_store_path: Path) -> None:
     """The build's process is gone once the index is there; the pool's worker is the one it was."""
     async def scenario() -> None:
-        runner = QueryRunner(corpus_store_path, 1, 30)
-        await runner.start()
-        try:
+        async with one_worker(corpus_store_path) as runner:
             pool = children()
             cache = SearchIndexCache(corpus_store_path)
             building = cache.start(runner)
@@ -69,6 +71,4 @@ def test_the_search_index_is_read_outside_the_request_pool(corpus_store_path: Pa
             assert seen, "the build runs in a process of its own"
             assert cache.index is not None and len(cache.index) > 50
             assert children() == pool
-        finally:
-            runner.close()
     asyncio.run(scenario())
