@@ -1,17 +1,31 @@
-"""The worker pool: workers worn by large answers are replaced; a separate pool for bulk reads, over
-the same store, gone when the read ends."""
+"""The worker pool: workers worn by large answers are replaced, store handles worn by long evaluations
+are reopened while the worker is idle; a separate pool for bulk reads, over the same store, gone when
+the read ends."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
 from service.search_cache import SearchIndexCache
+from service.sparql import runner as runner_module
 from service.sparql.formats import JSON
-from service.sparql.runner import INTERNAL_ROWS, LARGE_ANSWER, QueryJob, QueryRunner
+from service.sparql.runner import (
+    IDLE_BEFORE_REFRESH,
+    INTERNAL_ROWS,
+    LARGE_ANSWER,
+    QueryJob,
+    QueryResult,
+    QueryRunner,
+)
 
 POLICIES = "SELECT ?policy WHERE { ?policy a <https://w3id.org/policykg/def#Policy> } ORDER BY ?policy"
 PAIRS = """SELECT ?a ?b WHERE { ?a a <https://w3id.org/policykg/def#Measure> .
@@ -72,3 +86,40 @@ def test_the_search_index_is_read_outside_the_request_pool(corpus_store_path: Pa
             assert cache.index is not None and len(cache.index) > 50
             assert children() == pool
     asyncio.run(scenario())
+
+
+def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
+        corpus_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's loop (`_serve`) in a thread of the test: a small job leaves the handle as it is, a
+    job past the wear limit has it reopened after the idle pause, and the reopened handle answers."""
+    refreshed: list[float] = []
+    refresh = runner_module._StoreReader.refresh
+
+    def counted(reader: runner_module._StoreReader) -> None:
+        refreshed.append(reader.evaluated)
+        refresh(reader)
+
+    monkeypatch.setattr(runner_module._StoreReader, "refresh", counted)
+    ours, theirs = multiprocessing.Pipe()
+    worker = threading.Thread(target=runner_module._serve, args=(corpus_store_path, theirs))
+    worker.start()
+
+    def policies() -> int:
+        ours.send(QueryJob(POLICIES, JSON, INTERNAL_ROWS))
+        reply = ours.recv()
+        assert isinstance(reply, QueryResult)
+        return len(json.loads(reply.body)["results"]["bindings"])
+
+    try:
+        assert policies() == 5
+        time.sleep(4 * IDLE_BEFORE_REFRESH)
+        assert refreshed == [], "a handle that has done little is kept"
+        monkeypatch.setattr(runner_module, "WORN_AFTER_SECONDS", 0.0)
+        assert policies() == 5
+        time.sleep(4 * IDLE_BEFORE_REFRESH)
+        assert len(refreshed) == 1 and refreshed[0] > 0
+        assert policies() == 5, "the reopened handle answers"
+    finally:
+        ours.close()
+        worker.join(timeout=10)
+    assert not worker.is_alive(), "the loop ends when the pool closes its pipe"

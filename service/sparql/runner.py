@@ -17,8 +17,9 @@ import asyncio
 import json
 import multiprocessing
 import os
+import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -42,6 +43,12 @@ documents: 1.31× after 9 MB of answers, 1.48× after 46 MB), and a fresh proces
 answers (a curated page is ~50 kB) do not wear a worker; thousands of them leave it as fast.
 The cause is CPython's small-object allocator: under PYTHONMALLOC=malloc a worker does not slow
 down, but writes a 10,000-row answer 35 % slower (158 → 212 ms), so workers keep pymalloc."""
+WORN_AFTER_SECONDS = 0.1
+"""Evaluation time after which a store handle counts as worn: after long evaluations (a comparison
+over many cities) an open read-only store answers small lookups 1.3-1.4× slower, and a handle opened
+afresh does not (policy-overview at 1,000 documents, eight policies). Reopening takes 10-25 ms, so
+a worker reopens a worn handle only once it has been idle for IDLE_BEFORE_REFRESH seconds."""
+IDLE_BEFORE_REFRESH = 0.05
 
 @dataclass(frozen=True)
 class QueryJob:
@@ -129,12 +136,19 @@ def store_signature(path: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 class _StoreReader:
-    """A read-only store handle, reopened whenever the store's files change."""
+    """A read-only store handle, reopened whenever the store's files change, or when worn
+    (WORN_AFTER_SECONDS) and the worker is idle."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.signature: tuple[tuple[str, int, int], ...] = ()
         self.store: ox.Store | None = None
+        self.evaluated = 0.0
+        """Seconds spent answering jobs since the handle was opened."""
+
+    @property
+    def worn(self) -> bool:
+        return self.evaluated >= WORN_AFTER_SECONDS
 
     def current(self) -> ox.Store:
         signature = store_signature(self.path)
@@ -144,19 +158,29 @@ class _StoreReader:
                 self.store = ox.Store.read_only(str(self.path))
             except OSError as error:
                 raise Unavailable(f"the store at {self.path} cannot be opened: {error}") from error
-            self.signature = signature
+            self.signature, self.evaluated = signature, 0.0
         return self.store
+
+    def refresh(self) -> None:
+        """Drop the handle and open a fresh one now, before the next job needs it."""
+        self.store, self.evaluated = None, 0.0
+        with suppress(Unavailable):  # the next job reports it
+            self.current()
 
 
 def _serve(source: Path | Endpoint, connection: Connection) -> None:
     """The loop of one worker process: a job in, a QueryResult or a _Failure out."""
     reader = source if isinstance(source, Endpoint) else _StoreReader(source)
+    store = reader if isinstance(reader, _StoreReader) else None
     while True:
+        if store is not None and store.worn and not connection.poll(IDLE_BEFORE_REFRESH):
+            store.refresh()
         try:
             job = connection.recv()
         except EOFError:
             return
         reply: QueryResult | _Failure
+        started = time.perf_counter()
         try:
             reply = execute(reader.current(), job)
         except ServiceError as error:
@@ -165,6 +189,8 @@ def _serve(source: Path | Endpoint, connection: Connection) -> None:
             reply = _Failure(400, f"SPARQL syntax error: {error}")
         except (OSError, RuntimeError, ValueError, TypeError) as error:
             reply = _Failure(500, f"the query failed: {error}")
+        if store is not None:
+            store.evaluated += time.perf_counter() - started
         connection.send(reply)
 
 
