@@ -30,14 +30,13 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 from rdflib.term import Node
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import patterns, write_corpus
-from bench.measure import Latency, MemoryPeak, ReferenceEngine, Rows, latency, timed
+from bench.measure import KeepAlive, Latency, MemoryPeak, ReferenceEngine, RequestFailed, Rows, latency, timed
 from ingest.build import default_jobs
 from service.curated import CuratedQuery, as_oxigraph, load_library, paged
 from service.paging import KEYS_QUERY, with_places
@@ -147,20 +146,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def service(store: Path, figures: SizeFigures) -> Iterator[httpx.Client]:
+def service(store: Path, figures: SizeFigures) -> Iterator[KeepAlive]:
     """`policykg serve` on a free loopback port; its process tree's peak memory goes to `figures`."""
     port = free_port()
     command = [*CLI, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+    client = KeepAlive(f"http://127.0.0.1:{port}")
     try:
         with MemoryPeak(process.pid) as memory:
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    client.get("/openapi.json").raise_for_status()
+                    client.get("/openapi.json").checked()
                     break
-                except httpx.TransportError:
+                except OSError:
                     if time.monotonic() > deadline or process.poll() is not None:
                         raise RuntimeError("the service did not start") from None
                     time.sleep(0.2)
@@ -185,7 +184,7 @@ def sample_values(query: CuratedQuery, store: ox.Store) -> dict[str, str]:
     return raw
 
 
-def curated(client: httpx.Client, store_path: Path, size: int, options: Options) -> list[QueryFigures]:
+def curated(client: KeepAlive, store_path: Path, size: int, options: Options) -> list[QueryFigures]:
     """Every curated query, first page: through HTTP, on the engine directly, and on rdflib."""
     store = ox.Store.read_only(str(store_path))
     library = load_library()
@@ -208,12 +207,12 @@ def curated(client: httpx.Client, store_path: Path, size: int, options: Options)
             on_engine = partial(_engine_rows, store, sparql, substitutions)
             columns: list[str] = []
             rows: list[tuple[str, ...]] = []
-            if client.get(f"/queries/{name}", params={**raw, "limit": 1}).status_code != 404:
+            if client.get(f"/queries/{name}", {**raw, "limit": "1"}).status != 404:
                 try:
                     figures.http = latency(over_http, options.repeats, options.warmup)
                     columns, rows = _http_rows(client, name, {**raw, "limit": str(PAGE)})
-                except httpx.HTTPStatusError as error:
-                    figures.http_failure = _failure(error)
+                except RequestFailed as error:
+                    figures.http_failure = str(error)
             runs = (options.repeats, options.warmup) if size <= options.reference_max else (1, 0)
             figures.engine = latency(on_engine, *runs)  # the whole query: slow at large sizes, run once
             rows = rows or on_engine()
@@ -283,22 +282,16 @@ def same_rows(some: list[tuple[str, ...]], others: list[tuple[str, ...]]) -> boo
     return Counter(map(key, some)) == Counter(map(key, others))
 
 
-def _failure(error: httpx.HTTPStatusError) -> str:
-    """HTTP status and message of a failed request, for the table."""
-    return f"HTTP {error.response.status_code}: {error.response.text[:120]}"
-
-
-def _http_rows(client: httpx.Client, name: str, params: dict[str, str]) -> tuple[list[str], Rows]:
+def _http_rows(client: KeepAlive, name: str, params: dict[str, str]) -> tuple[list[str], Rows]:
     """Columns and rows of the first page as the service answers it (CSV cells are lexical forms),
     to compare with rdflib's."""
-    response = client.get(f"/queries/{name}", params=params, headers={"Accept": "text/csv"})
-    response.raise_for_status()
-    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    reply = client.get(f"/queries/{name}", params, accept="text/csv").checked()
+    header, *rows = csv.reader(io.StringIO(reply.body.decode("utf-8-sig")))
     return header, [tuple(row) for row in rows]
 
 
-def _get(client: httpx.Client, path: str, params: dict[str, str]) -> None:
-    client.get(path, params=params, headers={"Accept": "application/json"}).raise_for_status()
+def _get(client: KeepAlive, path: str, params: dict[str, str]) -> None:
+    client.get(path, params).checked()
 
 
 def _engine_rows(store: ox.Store, sparql: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal],
@@ -316,26 +309,26 @@ def search_requests() -> list[dict[str, str]]:
     return [{"q": text.split("。")[0]} for text in measures[:6]] + [{"q": text} for text in measures[6:8]]
 
 
-def search(client: httpx.Client, options: Options) -> Latency:
+def search(client: KeepAlive, options: Options) -> Latency:
     requests = search_requests()
     for params in requests * options.warmup:
-        client.get("/search", params=params).raise_for_status()
+        client.get("/search", params).checked()
     seconds = [timed(partial(_get, client, "/search", params))
                for _ in range(options.repeats) for params in requests]
     return Latency.of(seconds)
 
 
-def wait_for_search(client: httpx.Client, params: dict[str, str], limit: float) -> int:
+def wait_for_search(client: KeepAlive, params: dict[str, str], limit: float) -> int:
     """The status of /search once it answers other than 503: the service builds its index in the
     background after start-up and answers 503 with Retry-After until the first one exists. The
     wait honours Retry-After (at least 0.1 s, at most 10 s a time) and ends after `limit` seconds."""
     deadline = time.monotonic() + limit
     while True:
-        response = client.get("/search", params=params)
-        if response.status_code != 503 or time.monotonic() >= deadline:
-            return response.status_code
+        reply = client.get("/search", params)
+        if reply.status != 503 or time.monotonic() >= deadline:
+            return reply.status
         left = max(0.0, deadline - time.monotonic())
-        time.sleep(min(retry_after(response.headers.get("Retry-After")), left))
+        time.sleep(min(retry_after(reply.headers.get("Retry-After")), left))
 
 
 def retry_after(header: str | None) -> float:
@@ -355,12 +348,12 @@ def concurrency(base_url: str, paths: list[tuple[str, dict[str, str]]], options:
     deadline = time.monotonic() + options.seconds
 
     def client_loop(offset: int) -> None:
-        with httpx.Client(base_url=base_url, timeout=60) as client:
+        with KeepAlive(base_url, timeout=60) as client:
             turn = offset
             while time.monotonic() < deadline:
                 path, params = paths[turn % len(paths)]
                 start = time.perf_counter()
-                ok = client.get(path, params=params).is_success
+                ok = 200 <= client.get(path, params).status < 300
                 with lock:
                     seconds.append(time.perf_counter() - start)
                     failures[0] += not ok
@@ -391,13 +384,13 @@ def run_size(size: int, options: Options) -> SizeFigures:
         figures.queries = curated(client, store, size, options)  # after the index build, which takes the CPUs
         try:
             figures.search = None if status == 404 else search(client, options)
-        except httpx.HTTPStatusError as error:
-            figures.search_failure = _failure(error)
+        except RequestFailed as error:
+            figures.search_failure = str(error)
         paths = [(f"/queries/{q.name}", {**q.params, "limit": str(PAGE)}) for q in figures.queries if q.http]
         if figures.search:
             paths += [("/search", params) for params in search_requests()]
         if paths:
-            figures.concurrency = concurrency(str(client.base_url), paths, options)
+            figures.concurrency = concurrency(client.base_url, paths, options)
     return figures
 
 

@@ -1,5 +1,6 @@
 """bench: the synthetic corpus is deterministic and of the genre (it goes through the real pipeline
-and validates), parallel ingest gives what serial ingest gives, and the benchmark runs end to end."""
+and validates), parallel ingest gives what serial ingest gives, the benchmark's client survives the
+service closing idle connections, and the benchmark runs end to end."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from live_service import serve
 
 from bench.generate import document, places, write_corpus
+from bench.measure import KeepAlive, RequestFailed
 from bench.run import page_places, retry_after, same_rows
 from ingest.build import DocumentGraph, build, build_all, ingest_all
 from ingest.errors import IngestError
 from ingest.store import DocumentEntry, Solutions
 from ingest.store.embedded import EmbeddedStore
+from service.app import create_app
+from service.config import Settings
 from service.curated import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +148,18 @@ def test_the_reference_page_binds_every_city_the_service_evaluated_before_the_pa
     """Cities without rows before the page's last city were evaluated too; places sharing a name go
     together; a page that is not full means the service ran out of cities."""
     assert page_places(KEYS, cities, full) == (places, count)
+
+
+def test_the_client_sends_again_on_a_connection_the_service_closed(corpus_store_path: Path) -> None:
+    """uvicorn closes a connection idle past its keep-alive timeout (5 s by default, 1 s here), as
+    the benchmark's is while rdflib runs; the next GET goes on a new one."""
+    app = create_app(Settings(corpus_store_path, query_workers=1))
+    with serve(app, timeout_keep_alive=1) as url, KeepAlive(url) as client:
+        listed = client.get("/queries").checked().body
+        time.sleep(1.5)
+        assert client.get("/queries").checked().body == listed
+        with pytest.raises(RequestFailed, match=r"^HTTP 404: "):
+            client.get("/queries/no-such-query").checked()
 
 
 def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
