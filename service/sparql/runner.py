@@ -4,7 +4,8 @@ pyoxigraph has no query timeout, and a thread cannot be stopped, so a query over
 stopped by killing its process; a fresh worker takes its place, as it does for a worker that has
 sent large answers (RETIRE_AFTER_BYTES). The event loop only waits on pipes
 in threads, so a slow query never stalls other requests. Each worker reopens the store when the
-files on disk change, so it sees what `policykg ingest` wrote after the server started.
+files on disk change, so it sees what `policykg ingest` wrote after the server started, and when
+idle after long evaluations (WORN_AFTER_SECONDS), which leave a handle slower on small lookups.
 
 Over a remote store (`endpoint`) the workers send each query to the SPARQL endpoint instead, and
 parse its answer back into the same terms, so limits, errors and formats do not depend on the engine;
