@@ -51,6 +51,7 @@ afresh does not (policy-overview at 1,000 documents, eight policies). Reopening 
 a worker reopens a worn handle only once it has been idle for IDLE_BEFORE_REFRESH seconds."""
 IDLE_BEFORE_REFRESH = 0.05
 
+
 @dataclass(frozen=True)
 class QueryJob:
     """Everything a worker needs: the query, its dataset, its output format and the limits."""
