@@ -14,13 +14,13 @@ The keys (jurisdictions with a stored policy, ordered as ORDER BY orders their n
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from itertools import groupby
 
+import orjson
 import pyoxigraph as ox
 
 from service.curated import PLACES_MARKER
@@ -85,7 +85,7 @@ async def rows_by_city(runner: QueryRunner, job: QueryJob, cities: Sequence[City
         text = f"{with_places(job.query, places).rstrip()}\nLIMIT {missing}\n"
         result = await runner.run(QueryJob(query=text, fmt=JSON, result_limit=missing,
                                            substitutions=job.substitutions, bounded=True))
-        document = json.loads(result.body)
+        document = orjson.loads(result.body)
         variables = document["head"]["vars"]
         found.extend(document["results"]["bindings"])
         first += len(chunk)

@@ -14,6 +14,7 @@ from live_service import serve
 
 from service.app import create_app
 from service.config import Settings
+from service.routes.queries import _plain
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +117,17 @@ def test_every_query_answers_with_defaults(base: str) -> None:
         response = httpx.get(f"{base}{query['path']}", params=params)
         assert response.status_code == 200, (query["name"], response.text)
         assert response.json()["rows"], query["name"]
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize(("value", "datatype", "cell"), [
+    ("30", "integer", 30), ("300000.00", "decimal", 300000), ("0.1", "decimal", 0.1),
+    ("1.5E3", "double", 1500), ("INF", "double", "INF"), ("NaN", "double", "NaN"),
+    (str(2**70), "integer", str(2**70)),
+    ("2025", "gYear", "2025")])
+def test_cells_are_numbers_where_json_carries_them(value: str, datatype: str, cell: object) -> None:
+    """Numbers as JSON numbers; what JSON cannot carry exactly (INF, NaN, a 70-bit integer) stays text."""
+    plain = _plain({"type": "literal", "value": value, "datatype": XSD + datatype})
+    assert plain == cell and type(plain) is type(cell)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 
@@ -148,7 +149,7 @@ async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], mos
         result = await runner.run(QueryJob(query=paged(query.sparql, limit + 1, offset), fmt=JSON,
                                            result_limit=limit + 1, substitutions=substitutions,
                                            bounded=True))
-        document = json.loads(result.body)
+        document = orjson.loads(result.body)
         rows = Rows(document["head"]["vars"], document["results"]["bindings"])
     return Page(query, rows.variables, rows.bindings[:limit], text,
                 {name: term.n3() for name, term in bindings.items()}, limit, offset,
@@ -174,15 +175,19 @@ def _respond(request: Request, page: Page, fmt: Format) -> Response:
                 "bindings": page.bindings, "limit": page.limit, "offset": page.offset, "more": page.more,
                 "columns": page.columns,
                 "rows": [{c: _plain(row[c]) for c in page.columns if c in row} for row in page.rows]}
-    return Response(json.dumps(document, ensure_ascii=False), media_type="application/json",
-                    headers={"Vary": "Accept"})
+    return Response(orjson.dumps(document), media_type="application/json", headers={"Vary": "Accept"})
 
 
 def _plain(term: dict[str, str]) -> object:
-    """A cell as JSON: numbers as numbers, everything else as its lexical form or IRI."""
+    """A cell as JSON: numbers as numbers, everything else as its lexical form or IRI. A number JSON
+    cannot carry as it is (INF, NaN, an integer past 64 bits) keeps its lexical form too."""
     if term.get("datatype") in NUMERIC:
         number = Decimal(term["value"])
-        return int(number) if number == number.to_integral_value() else float(number)
+        if not number.is_finite():
+            return term["value"]
+        if number != number.to_integral_value():
+            return float(number)
+        return int(number) if -(2**63) <= number < 2**64 else term["value"]
     return term["value"]
 
 
