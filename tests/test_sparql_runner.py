@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import pickle
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -31,6 +33,9 @@ POLICIES = "SELECT ?policy WHERE { ?policy a <https://w3id.org/policykg/def#Poli
 PAIRS = """SELECT ?a ?b WHERE { ?a a <https://w3id.org/policykg/def#Measure> .
                                 ?b a <https://w3id.org/policykg/def#Measure> }"""
 """Every pair of measures: a large answer from the small corpus store."""
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+    f"VALUES ?v{i} {{ {' '.join(map(str, range(40)))} }}" for i in range(8)) + " }"
+"""40^8 solutions to count: runs far past any test."""
 
 
 def children() -> set[int]:
@@ -55,6 +60,22 @@ def test_a_worker_worn_by_large_answers_is_replaced(corpus_store_path: Path) -> 
             assert children() == first, "a small answer keeps the worker"
             assert len((await runner.run(QueryJob(PAIRS, JSON, INTERNAL_ROWS))).body) >= LARGE_ANSWER
             assert len(await runner.rows(POLICIES)) == 5, "the fresh worker answers"
+            assert len(children()) == 1 and children() != first
+    asyncio.run(scenario())
+
+
+def test_a_cancelled_request_has_its_worker_replaced(corpus_store_path: Path) -> None:
+    """A request given up while its worker evaluates (a client gone, a shutdown) would leave the
+    worker's reply to be read as the next job's: the worker is stopped and a fresh one answers."""
+    async def scenario() -> None:
+        async with one_worker(corpus_store_path) as runner:
+            first = children()
+            endless = asyncio.create_task(runner.run(QueryJob(ENDLESS, JSON, INTERNAL_ROWS)))
+            await asyncio.sleep(0.2)
+            endless.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await endless
+            assert len(await runner.rows(POLICIES)) == 5
             assert len(children()) == 1 and children() != first
     asyncio.run(scenario())
 
@@ -100,13 +121,15 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
         refresh(reader)
 
     monkeypatch.setattr(runner_module._StoreReader, "refresh", counted)
-    ours, theirs = multiprocessing.Pipe()
+    ours, theirs = socket.socketpair()
     worker = threading.Thread(target=runner_module._serve, args=(corpus_store_path, theirs))
     worker.start()
+    replies = ours.makefile("rb")
 
     def policies() -> int:
-        ours.send(QueryJob(POLICIES, JSON, INTERNAL_ROWS))
-        reply = ours.recv()
+        ours.sendall(runner_module.framed(QueryJob(POLICIES, JSON, INTERNAL_ROWS)))
+        (size,) = runner_module.HEADER.unpack(replies.read(runner_module.HEADER.size))
+        reply = pickle.loads(replies.read(size))
         assert isinstance(reply, QueryResult)
         return len(json.loads(reply.body)["results"]["bindings"])
 
@@ -122,6 +145,7 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
         assert len(refreshed) == 1 and refreshed[0] > 0
         assert policies() == 5, "the reopened handle answers"
     finally:
+        replies.close()
         ours.close()
         worker.join(timeout=10)
     assert not worker.is_alive(), "the loop ends when the pool closes its pipe"

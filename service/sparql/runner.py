@@ -2,8 +2,8 @@
 
 pyoxigraph has no query timeout, and a thread cannot be stopped, so a query over the time limit is
 stopped by killing its process; a fresh worker takes its place, as it does for a worker that has
-sent large answers (RETIRE_AFTER_BYTES). The event loop only waits on pipes
-in threads, so a slow query never stalls other requests. Each worker reopens the store when the
+sent large answers (RETIRE_AFTER_BYTES). The event loop reads the workers' replies as streams, so a
+slow query never stalls other requests. Each worker reopens the store when the
 files on disk change, so it sees what `policykg ingest` wrote after the server started, and when
 idle after long evaluations (WORN_AFTER_SECONDS), which leave a handle slower on small lookups.
 
@@ -18,12 +18,15 @@ import asyncio
 import json
 import multiprocessing
 import os
+import pickle
+import select
+import socket
+import struct
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -50,6 +53,10 @@ over many cities) an open read-only store answers small lookups 1.3-1.4× slower
 afresh does not (policy-overview at 1,000 documents, eight policies). Reopening takes 10-25 ms, so
 a worker reopens a worn handle only once it has been idle for IDLE_BEFORE_REFRESH seconds."""
 IDLE_BEFORE_REFRESH = 0.05
+HEADER = struct.Struct("!Q")
+"""Each message between the service and a worker: its length, then the pickled job or reply. The
+service reads replies as a stream on its event loop: no thread waits on a worker, and a large answer
+arriving never holds up other requests."""
 
 
 @dataclass(frozen=True)
@@ -170,15 +177,15 @@ class _StoreReader:
             self.current()
 
 
-def _serve(source: Path | Endpoint, connection: Connection) -> None:
+def _serve(source: Path | Endpoint, channel: socket.socket) -> None:
     """The loop of one worker process: a job in, a QueryResult or a _Failure out."""
     reader = source if isinstance(source, Endpoint) else _StoreReader(source)
     store = reader if isinstance(reader, _StoreReader) else None
     while True:
-        if store is not None and store.worn and not connection.poll(IDLE_BEFORE_REFRESH):
+        if store is not None and store.worn and not select.select([channel], [], [], IDLE_BEFORE_REFRESH)[0]:
             store.refresh()
         try:
-            job = connection.recv()
+            job = pickle.loads(_read_exactly(channel, HEADER.unpack(_read_exactly(channel, HEADER.size))[0]))
         except EOFError:
             return
         reply: QueryResult | _Failure
@@ -193,13 +200,30 @@ def _serve(source: Path | Endpoint, connection: Connection) -> None:
             reply = _Failure(500, f"the query failed: {error}")
         if store is not None:
             store.evaluated += time.perf_counter() - started
-        connection.send(reply)
+        channel.sendall(framed(reply))
+
+
+def framed(message: object) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(data)) + data
+
+
+def _read_exactly(channel: socket.socket, size: int) -> bytearray:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        received = channel.recv_into(view[got:])
+        if not received:
+            raise EOFError
+        got += received
+    return data
 
 
 @dataclass
 class _Worker:
     process: BaseProcess
-    connection: Connection
+    replies: asyncio.StreamReader
+    jobs: asyncio.StreamWriter
     sent: int = 0
     """Bytes of large answers sent so far."""
 
@@ -220,7 +244,7 @@ class QueryRunner:
 
     async def start(self) -> None:
         """Start the workers (in threads: spawning imports pyoxigraph in each)."""
-        for worker in await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size))):
+        for worker in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
             self._idle.put_nowait(worker)
 
     @asynccontextmanager
@@ -240,7 +264,7 @@ class QueryRunner:
     def close(self) -> None:
         """Stop every worker."""
         for worker in self._all:
-            worker.connection.close()
+            worker.jobs.close()
             worker.process.kill()
             worker.process.join()
         self._all.clear()
@@ -252,7 +276,12 @@ class QueryRunner:
         except TimeoutError as error:
             raise Unavailable(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
                               "try again later", {"Retry-After": "1"}) from error
-        reply = await asyncio.to_thread(self._exchange, worker, job)
+        try:
+            reply = await self._exchange(worker, job)
+        except BaseException:  # cancelled: its reply may still come, so the worker cannot take another job
+            worker.process.kill()
+            self._replacements.add(asyncio.create_task(self._replace(worker)))
+            raise
         if isinstance(reply, QueryResult) and len(reply.body) >= LARGE_ANSWER:
             worker.sent += len(reply.body)
         worn = self.retire_after is not None and worker.sent >= self.retire_after
@@ -272,35 +301,39 @@ class QueryRunner:
         bindings = json.loads(result.body)["results"]["bindings"]
         return [{name: term["value"] for name, term in binding.items()} for binding in bindings]
 
-    def _exchange(self, worker: _Worker, job: QueryJob) -> QueryResult | _Failure | None:
+    async def _exchange(self, worker: _Worker, job: QueryJob) -> QueryResult | _Failure | None:
         """Send a job and wait for its reply; None (after killing the worker) past the time limit."""
-        worker.connection.send(job)
-        if worker.connection.poll(self.timeout):
-            try:
-                reply: QueryResult | _Failure = worker.connection.recv()
+        try:
+            async with asyncio.timeout(self.timeout):
+                worker.jobs.write(framed(job))
+                await worker.jobs.drain()
+                (size,) = HEADER.unpack(await worker.replies.readexactly(HEADER.size))
+                reply: QueryResult | _Failure = pickle.loads(await worker.replies.readexactly(size))
                 return reply
-            except EOFError:
-                return _Failure(500, "the query worker died")
-        worker.process.kill()
-        worker.process.join()
-        return None
+        except TimeoutError:
+            worker.process.kill()
+            await asyncio.to_thread(worker.process.join)
+            return None
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return _Failure(500, "the query worker died")
 
     async def _replace(self, worker: _Worker) -> None:
         """Stop `worker` (dead, or worn by large answers) and put a fresh one in its place."""
-        worker.connection.close()
+        worker.jobs.close()
         worker.process.kill()
         await asyncio.to_thread(worker.process.join)
         self._all.remove(worker)
-        self._idle.put_nowait(await asyncio.to_thread(self._spawn))
+        self._idle.put_nowait(await self._spawn())
         self._replacements.discard(asyncio.current_task())
 
-    def _spawn(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
+    async def _spawn(self) -> _Worker:
+        """Start a worker (in a thread: spawning imports pyoxigraph) and open the stream to it."""
+        ours, theirs = socket.socketpair()
         process = self._context.Process(target=_serve, args=(self.source, theirs), daemon=True,
                                         name="policykg-query")
-        process.start()
+        await asyncio.to_thread(process.start)
         theirs.close()
-        worker = _Worker(process, ours)
+        replies, jobs = await asyncio.open_connection(sock=ours, limit=LARGE_ANSWER)
+        worker = _Worker(process, replies, jobs)
         self._all.append(worker)
         return worker
-
