@@ -65,7 +65,7 @@ def test_a_worker_worn_by_large_answers_is_replaced(corpus_store_path: Path) -> 
 
 
 def test_a_cancelled_request_has_its_worker_replaced(corpus_store_path: Path) -> None:
-    """A request given up while its worker evaluates (a client gone, a shutdown) would leave the
+    """A request cancelled while its worker evaluates (a server shutting down) would leave the
     worker's reply to be read as the next job's: the worker is stopped and a fresh one answers."""
     async def scenario() -> None:
         async with one_worker(corpus_store_path) as runner:
