@@ -204,6 +204,7 @@ def _serve(source: Path | Endpoint, channel: socket.socket) -> None:
 
 
 def framed(message: object) -> bytes:
+    """A job or a reply as sent between the service and a worker (HEADER)."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return HEADER.pack(len(data)) + data
 
