@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
-import pickle
 import socket
 import threading
 import time
@@ -124,12 +123,10 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
     ours, theirs = socket.socketpair()
     worker = threading.Thread(target=runner_module._serve, args=(corpus_store_path, theirs))
     worker.start()
-    replies = ours.makefile("rb")
 
     def policies() -> int:
         ours.sendall(runner_module.framed(QueryJob(POLICIES, JSON, INTERNAL_ROWS)))
-        (size,) = runner_module.HEADER.unpack(replies.read(runner_module.HEADER.size))
-        reply = pickle.loads(replies.read(size))
+        reply = runner_module.read_message(ours)
         assert isinstance(reply, QueryResult)
         return len(json.loads(reply.body)["results"]["bindings"])
 
@@ -145,7 +142,6 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
         assert len(refreshed) == 1 and refreshed[0] > 0
         assert policies() == 5, "the reopened handle answers"
     finally:
-        replies.close()
         ours.close()
         worker.join(timeout=10)
     assert not worker.is_alive(), "the loop ends when the pool closes its pipe"

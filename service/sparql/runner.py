@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -185,7 +186,7 @@ def _serve(source: Path | Endpoint, channel: socket.socket) -> None:
         if store is not None and store.worn and not select.select([channel], [], [], IDLE_BEFORE_REFRESH)[0]:
             store.refresh()
         try:
-            job = pickle.loads(_read_exactly(channel, HEADER.unpack(_read_exactly(channel, HEADER.size))[0]))
+            job: QueryJob = read_message(channel)
         except EOFError:
             return
         reply: QueryResult | _Failure
@@ -207,6 +208,12 @@ def framed(message: object) -> bytes:
     """A job or a reply as sent between the service and a worker (HEADER)."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return HEADER.pack(len(data)) + data
+
+
+def read_message(channel: socket.socket) -> Any:
+    """The next framed message on a blocking socket; EOFError once the other side has closed it."""
+    (size,) = HEADER.unpack(_read_exactly(channel, HEADER.size))
+    return pickle.loads(_read_exactly(channel, size))
 
 
 def _read_exactly(channel: socket.socket, size: int) -> bytearray:
