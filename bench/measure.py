@@ -37,8 +37,12 @@ class Reply:
     headers: Message
     body: bytes
 
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
     def checked(self) -> Reply:
-        if not 200 <= self.status < 300:
+        if not self.ok:
             raise RequestFailed(f"HTTP {self.status}: {self.body[:120].decode('utf-8', 'replace')}")
         return self
 

@@ -353,7 +353,7 @@ def concurrency(base_url: str, paths: list[tuple[str, dict[str, str]]], options:
             while time.monotonic() < deadline:
                 path, params = paths[turn % len(paths)]
                 start = time.perf_counter()
-                ok = 200 <= client.get(path, params).status < 300
+                ok = client.get(path, params).ok
                 with lock:
                     seconds.append(time.perf_counter() - start)
                     failures[0] += not ok
