@@ -3,8 +3,8 @@
 A store of 10,000 documents holds ~200,000 measures: one query over all of them runs past the
 query time limit, and tokenising them all takes minutes. So the index is built document by
 document: the catalogue lists each document graph with its ingest time; the measures of new or
-re-ingested documents are fetched a page of documents at a time (MEASURES_QUERY, each page well
-inside the time limit, through the query workers like any query) and tokenised in worker processes
+re-ingested documents are fetched a page of documents at a time (service/search_rows.py, each page
+well inside the time limit, through the query workers like any query) and tokenised in worker processes
 (the event loop never runs jieba); the terms of unchanged documents are kept from the last build.
 Until the first index exists, /search answers 503 with Retry-After; afterwards a rebuild never
 makes a search wait: it is answered from the previous index.
@@ -27,16 +27,9 @@ from pathlib import Path
 from ingest.processes import end_with_parent
 from ingest.vocab import CATALOG_GRAPH
 from service.errors import Unavailable
-from service.search import (
-    Hit,
-    MeasureIndex,
-    Terms,
-    Vocabulary,
-    hit,
-    indexed_text,
-    measures_query,
-    term_counts,
-)
+from service.search import MeasureIndex, Terms, Vocabulary
+from service.search_rows import Hit, hits_of, indexed_text, queries_for
+from service.search_words import term_counts
 from service.sparql.runner import QueryRunner
 from service.store_stamp import Signature, StoreStamp
 
@@ -149,8 +142,8 @@ class SearchIndexCache:
                 pending = []
                 for first in range(0, len(stale), self.page_documents):
                     page = stale[first: first + self.page_documents]
-                    rows = await runner.rows(measures_query(page))
-                    pending.append(asyncio.create_task(self._read(pool, page, rows, listed)))
+                    rows = [await runner.rows(query) for query in queries_for(page)]
+                    pending.append(asyncio.create_task(self._read(pool, page, hits_of(*rows), listed)))
                 await asyncio.gather(*pending)
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -160,18 +153,15 @@ class SearchIndexCache:
         terms = [t for document in kept.values() for t in document.terms]
         self.index = await asyncio.to_thread(MeasureIndex, hits, terms, self.vocabulary)
 
-    async def _read(self, pool: Executor, page: Sequence[str], rows: list[dict[str, str]],
+    async def _read(self, pool: Executor, page: Sequence[str], hits: dict[str, list[Hit]],
                     listed: dict[str, str]) -> None:
         """Tokenise one page of documents (in the pool) and keep their measures."""
-        by_graph: dict[str, list[Hit]] = {graph: [] for graph in page}
-        for row in sorted(rows, key=lambda row: (int(row.get("order") or 0), row["measure"])):
-            by_graph[row["graph"]].append(hit(row))
-        ordered = [h for graph in page for h in by_graph[graph]]
+        ordered = [h for graph in page for h in hits.get(graph, ())]
         counts = await asyncio.get_running_loop().run_in_executor(
             pool, term_counts, [indexed_text(h) for h in ordered])
         terms = iter([self.vocabulary.terms(c) for c in counts])
         for graph in page:
-            found = by_graph[graph]
+            found = hits.get(graph, [])
             self.documents[graph] = Document(listed[graph], tuple(found), tuple(next(terms) for _ in found))
         self.progress.done += len(page)
 

@@ -19,17 +19,11 @@ from ingest.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.config import Settings
 from service.errors import BadRequest, Unavailable
-from service.search import (
-    BM25,
-    MeasureIndex,
-    Query,
-    Vocabulary,
-    query_topics,
-    term_counts,
-    tokens,
-    topic_name,
-)
+from service.search import BM25, MeasureIndex, Query, Vocabulary, query_topics
 from service.search_cache import SearchIndexCache
+from service.search_facets import Filters
+from service.search_rows import UNKNOWN_VALIDITY, Hit, Money, document_type
+from service.search_words import highlights, term_counts, tokens, topic_name
 from service.sparql.runner import QueryRunner
 
 
@@ -71,34 +65,42 @@ def test_unknown_topic_is_a_bad_request() -> None:
         topic_name("no such topic")
 
 
-def row(measure: str, text: str, place: str, date: str, topics: str = "", parent: str = "") -> dict[str, str]:
-    return {"measure": f"https://w3id.org/policykg/id/m/{measure}", "title": text[:8], "quote": text,
-            "text": text, "place": place, "parent": parent, "date": date, "path": measure,
-            "topics": " ".join(f"https://w3id.org/policykg/def/topic/{t}" for t in topics.split())}
+def measure(path: str, text: str, place: str, date: str, topics: str = "", parent: str = "",
+            title: str = "意见") -> Hit:
+    return Hit(measure=f"https://w3id.org/policykg/id/m/{path}", quote=text, title="", path=path,
+               source=f"{place}.txt", jurisdiction=place, parent=parent, province="某省", policy=f"p/{place}",
+               policy_title=f"{place}关于知识产权的若干{title}", doc_number="", date=date,
+               document_type=document_type(title), validity=UNKNOWN_VALIDITY, topics=tuple(topics.split()),
+               money=(Money("subsidy", amount=200000.0),) if "万元" in text else ())
 
 
 @pytest.fixture(scope="module")
 def small_index() -> MeasureIndex:
-    return MeasureIndex.from_rows([
-        row("a", "对企业知识产权质押融资给予贴息，每家企业最高20万元。", "甲市", "2021-03-01",
-            "PledgeFinancing"),
-        row("b", "鼓励企业申请驰名商标，每件奖励50万元。", "乙市", "2020-05-01", "WellKnownBrand Trademark"),
-        row("c", "推进知识产权质押融资服务，建立银企对接机制。", "丙区", "2022-01-01", "PledgeFinancing",
-            parent="甲市"),
-        row("d", "加强知识产权宣传培训。", "乙市", "2021-06-01", "PublicityEducation"),
+    return MeasureIndex.of([
+        measure("a", "对企业知识产权质押融资给予贴息，每家企业最高20万元。", "甲市", "2021-03-01",
+                "PledgeFinancing"),
+        measure("b", "鼓励企业申请驰名商标，每件奖励50万元。", "乙市", "2020-05-01",
+                "WellKnownBrand Trademark", title="办法"),
+        measure("c", "推进知识产权质押融资服务，建立银企对接机制。", "丙区", "2022-01-01", "PledgeFinancing",
+                parent="甲市"),
+        measure("d", "加强知识产权宣传培训。", "乙市", "2021-06-01", "PublicityEducation"),
     ])
 
 
 def ranked(index: MeasureIndex, **query: object) -> list[str]:
-    return [hit.path for hit in index.search(Query(**query)).hits]  # type: ignore[arg-type]
+    text, limit, offset = query.pop("text", ""), query.pop("limit", 10), query.pop("offset", 0)
+    return [hit.path for hit in index.search(Query(text, Filters(**query), limit, offset)).hits]  # type: ignore
 
 
 @pytest.mark.parametrize(("query", "expected"), [
     ({"text": "质押融资贴息"}, ["a", "c"]),
     ({"text": "驰名商标奖励"}, ["b"]),
-    ({"text": "质押融资", "city": "甲市"}, ["c", "a"]),
-    ({"text": "质押融资", "city": "丙"}, ["c"]),
-    ({"text": "质押融资", "year": 2021}, ["a"]),
+    ({"text": "质押融资", "jurisdiction": "甲市"}, ["c", "a"]),
+    ({"text": "质押融资", "jurisdiction": "丙"}, ["c"]),
+    ({"text": "质押融资", "year_from": 2021, "year_to": 2021}, ["a"]),
+    ({"text": "质押融资", "year_from": 2022}, ["c"]),
+    ({"text": "奖励", "document_type": "办法"}, ["b"]),
+    ({"jurisdiction": "乙市"}, ["b", "d"]),  # filters alone: every measure they keep, in order
     ({"text": "企业", "topic": "驰名商标"}, ["b"]),
     ({"topic": "PledgeFinancing"}, ["c", "a"]),  # c names more of the topic's terms (银企对接)
     ({"text": "知识产权", "limit": 1, "offset": 1}, ["c"]),
@@ -114,12 +116,45 @@ def test_hits_carry_citation_and_total(small_index: MeasureIndex) -> None:
     assert result.total == 2 and result.topics == ("PledgeFinancing",)
     hit = result.hits[0]
     assert hit.score > result.hits[1].score > 0
-    assert hit.quote.startswith(("对企业", "推进")) and hit.city and hit.date
+    assert hit.quote.startswith(("对企业", "推进")) and hit.jurisdiction and hit.date
+    assert set(result.words) >= {"质押", "融资"}
 
 
 def test_a_pasted_paragraph_is_cut_to_its_rarest_terms(small_index: MeasureIndex) -> None:
     paragraph = "为了进一步加强知识产权工作，" * 30 + "对驰名商标给予奖励。" + "推动高质量发展，" * 30
     assert ranked(small_index, text=paragraph)[0] == "b"
+
+
+def test_facets_count_matches_under_the_other_filters(small_index: MeasureIndex) -> None:
+    """A facet already chosen still lists its other values, so that a page can offer them."""
+    facets = small_index.search(Query("知识产权", Filters(jurisdiction="乙市"))).facets
+    assert dict(facets["jurisdiction"]) == {"甲市": 1, "乙市": 1, "丙区": 1}
+    assert dict(facets["year"]) == {"2021": 1}
+    assert dict(facets["topic"]) == {"PublicityEducation": 1}
+    assert dict(facets["validity"]) == {UNKNOWN_VALIDITY: 1}
+    assert dict(facets["document_type"]) == {"意见": 1}
+
+
+@pytest.mark.parametrize(("title", "kind"), [
+    ("泉州市人民政府关于促进知识产权高质量发展的若干意见", "意见"),
+    ("泰安市泰山区国家知识产权强县建设试点县（区）工作方案（2022-2025年）", "方案"),
+    ("深圳经济特区知识产权保护条例", "条例"),
+    ("厦门市专利资助管理办法实施细则", "细则"),
+    ("关于组织申报2023年度知识产权项目的通知", "通知"),
+    ("知识产权", ""),
+])
+def test_document_type_is_the_last_genre_word_of_the_title(title: str, kind: str) -> None:
+    assert document_type(title) == kind
+
+
+@pytest.mark.parametrize(("text", "words", "spans"), [
+    ("开展知识产权质押融资贴息", ["质押", "融资", "贴息"], [(6, 12)]),
+    ("对驰名商标给予奖励，驰名商标", ["驰名商标", "商标"], [(1, 5), (10, 14)]),
+    ("PCT国际专利申请", ["pct"], [(0, 3)]),
+    ("加强宣传", ["的"], []),
+])
+def test_highlights_mark_the_query_words(text: str, words: list[str], spans: list[tuple[int, int]]) -> None:
+    assert highlights(text, words) == spans
 
 
 def test_pages_are_cuts_of_one_ranking(small_index: MeasureIndex) -> None:
@@ -151,7 +186,7 @@ def test_bm25_scores_as_bm25s_does(query: str) -> None:
 
 
 def test_an_empty_store_finds_nothing() -> None:
-    assert MeasureIndex.from_rows([]).search(Query(text="质押")).hits == ()
+    assert MeasureIndex.of([]).search(Query(text="质押")).hits == ()
 
 
 # ---------------------------------------------------------------- /search over the corpus
@@ -218,18 +253,61 @@ DRAFT = ("加强驰名商标保护，支持老字号和传统品牌传承发展�
 ])
 def test_drafter_queries_find_the_obvious_measure_first(base: str, query: str, city: str, path: str) -> None:
     first = search(base, q=query)["hits"][0]
-    assert (first["city"], first["path"]) == (city, path)
+    assert (first["jurisdiction"], first["path"]) == (city, path)
     assert first["quote"] and first["policy_title"] and first["doc_number"] and first["date"]
     assert first["page"].startswith("/id/") and first["measure"].endswith(first["page"][len("/id/"):])
+    assert first["money"] and first["units"]
+    assert first["document_type"] == "意见" and first["validity"] == "未知"
+    assert all(first["quote"][start:end] for start, end in first["highlights"])
+
+
+def test_money_and_units_of_a_hit(base: str) -> None:
+    """泉州's 质押融资贴息: a rate of the interest with a cap, and the units charged with it."""
+    first = search(base, q="质押融资贴息", jurisdiction="泉州市")["hits"][0]
+    assert any(m["kind"] == "interest_subsidy" and m["rate"] and m["cap"] for m in first["money"])
+    assert any("银行" in unit["name"] for unit in first["units"])
+
+
+def test_a_traditional_copy_is_indexed_and_quoted_in_simplified_mainland_words(base: str) -> None:
+    """The 福州 plan is printed in traditional characters and Taiwan wording (智慧財產權): its measures
+    are found by mainland words and quoted in them; the print is there for a citation when asked."""
+    hits = search(base, q="知识产权质押融资", jurisdiction="福州", limit=3)["hits"]
+    assert hits and all("智慧財產權" not in hit["quote"] and hit["printed"] is None for hit in hits)
+    assert "知识产权" in hits[0]["quote"]
+    printed = search(base, q="知识产权质押融资", jurisdiction="福州", limit=3, printed="true")["hits"]
+    assert "智慧財產權" in printed[0]["printed"] and printed[0]["quote"] == hits[0]["quote"]
+
+
+def test_facets_come_with_the_hits(base: str) -> None:
+    answer = search(base, q="知识产权质押融资")
+    facets = {name: {f["value"]: f["count"] for f in values} for name, values in answer["facets"].items()}
+    assert {"泉州市", "福州市"} <= set(facets["jurisdiction"]) and facets["province"]["福建省"] >= 3
+    assert facets["topic"]["PledgeFinancing"] >= 3 and facets["validity"] == {"未知": answer["total"]}
+    assert sum(facets["year"].values()) == answer["total"] == sum(facets["document_type"].values())
 
 
 def test_filters_over_the_corpus(base: str) -> None:
-    for hit in search(base, q="知识产权", city="泉州", limit=50)["hits"]:
-        assert "泉州市" in (hit["city"], hit["parent"])
+    for hit in search(base, q="知识产权", jurisdiction="泉州", limit=50)["hits"]:
+        assert "泉州市" in (hit["jurisdiction"], hit["parent"])
     years = {hit["date"][:4] for hit in search(base, q="知识产权", year=2021, limit=50)["hits"]}
     assert years == {"2021"}
     hits = search(base, q="金融", topic="PledgeFinancing", limit=50)["hits"]
     assert hits and all("PledgeFinancing" in hit["topics"] for hit in hits)
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "质押融资", "year": "", "jurisdiction": "", "topic": "", "type": "", "validity": "",
+     "province": ""},
+    {"q": "质押融资", "year_from": "", "year_to": "", "limit": "", "offset": ""},
+])
+def test_empty_fields_are_no_filters(base: str, params: dict[str, str]) -> None:
+    assert search(base, **params)["total"] == search(base, q="质押融资")["total"] > 0
+
+
+def test_filters_alone_list_their_measures(base: str) -> None:
+    answer = search(base, jurisdiction="汕尾", limit=100)
+    assert answer["total"] == len(answer["hits"]) > 10
+    assert {hit["jurisdiction"] for hit in answer["hits"]} == {"汕尾市"}
 
 
 def test_search_page_in_html(base: str) -> None:

@@ -110,10 +110,15 @@ def _body(measure: Measure) -> str:
     charged with as judicial, publicity or customs work.
     """
     text = measure.text.replace(measure.title, "", 1) if measure.title else measure.text
-    text = _TITLE.sub("", _UNIT_NOTE.sub("", _UNIT_LINE.sub("", text)))
+    text = _TITLE.sub("", without_unit_notes(text))
     for unit in sorted(measure.responsible_units, key=lambda u: -len(u.name)):
         text = text.replace(unit.name, "")
     return text
+
+
+def without_unit_notes(text: str) -> str:
+    """The text without its 责任单位 lines and notes: who is charged with a measure is not its subject."""
+    return _UNIT_NOTE.sub("", _UNIT_LINE.sub("", text))
 
 
 @cache
