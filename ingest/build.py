@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -25,9 +26,9 @@ from ingest.errors import IngestError
 from ingest.graph import policy_graphs
 from ingest.pipeline import extract_record
 from ingest.processes import end_with_parent
-from ingest.read import SourceText, read_file
+from ingest.read import MAX_BYTES, SourceText, read_file
 from ingest.record import PolicyRecord
-from ingest.store import DocumentEntry, DocumentWrite, Store
+from ingest.store import DocumentEntry, DocumentWrite, Store, StoreUnreachable
 from ingest.validate import ValidationReport, validate
 
 __all__ = ["BATCH", "DocumentGraph", "StorableDocument", "build", "build_all", "build_batches",
@@ -73,9 +74,10 @@ Built = TypeVar("Built", DocumentGraph, StorableDocument)
 """What a worker sends back: the graphs themselves, or only what the store needs of them."""
 
 
-def build(path: Path) -> DocumentGraph:
-    """read → extract → graph → validate; the report says whether the graph may be stored."""
-    source = read_file(path)
+def build(path: Path, limit: int = MAX_BYTES) -> DocumentGraph:
+    """read → extract → graph → validate; the report says whether the graph may be stored.
+    A file over `limit` bytes is refused (stage read)."""
+    source = read_file(path, limit)
     return document_graph(extract_record(path, source), source)
 
 
@@ -98,6 +100,8 @@ def store_document(store: Store, built: DocumentGraph | StorableDocument) -> Doc
         raise IngestError(source, "validate", ready.report.summary())
     try:
         return store.replace_many([ready.write])[0]
+    except StoreUnreachable:
+        raise
     except _REFUSED as error:
         raise IngestError(source, "store", str(error)) from error
 
@@ -107,12 +111,15 @@ def store_documents(store: Store, built: Sequence[DocumentGraph | StorableDocume
     """store_document() of each, in order, the conforming ones in one transaction.
 
     When the store refuses the batch, each document is written on its own, so one bad document
-    never keeps the others out, and each is still whole or absent.
+    never keeps the others out, and each is still whole or absent. A store that cannot be reached
+    at all (StoreUnreachable) ends the batch: no other write would land either.
     """
     ready = [b.storable() if isinstance(b, DocumentGraph) else b for b in built]
     valid = [b.write for b in ready if isinstance(b, StorableDocument) and b.report.conforms]
     try:
         entries = iter(store.replace_many(valid))
+    except StoreUnreachable:
+        raise
     except _REFUSED:
         return [_store_or_error(store, b) for b in ready]
     return [next(entries) if isinstance(b, StorableDocument) and b.report.conforms
@@ -128,14 +135,16 @@ def _store_or_error(store: Store, built: StorableDocument | IngestError) -> Docu
         return error
 
 
-def ingest_file(store: Store, path: Path) -> DocumentEntry:
-    return store_document(store, build(path))
+def ingest_file(store: Store, path: Path, limit: int = MAX_BYTES) -> DocumentEntry:
+    return store_document(store, build(path, limit))
 
 
-def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1) -> Iterator[DocumentEntry | IngestError]:
-    """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order."""
+def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1, limit: int = MAX_BYTES
+               ) -> Iterator[DocumentEntry | IngestError]:
+    """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order.
+    StoreUnreachable from the store ends it: the caller says how far it got."""
     store.complete_catalogue()
-    for batch in _batches(paths, jobs, BATCH, _storable_in_worker):
+    for batch in _batches(paths, jobs, BATCH, partial(_storable_in_worker, limit=limit)):
         yield from store_documents(store, batch)
 
 
@@ -144,25 +153,26 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def build_all(paths: Sequence[Path], jobs: int = 1) -> Iterator[DocumentGraph | IngestError]:
+def build_all(paths: Sequence[Path], jobs: int = 1, limit: int = MAX_BYTES
+              ) -> Iterator[DocumentGraph | IngestError]:
     """build() of each path, in path order; with jobs > 1 in a pool of processes.
 
     Extraction, graph and SHACL validation are pure per document, so they run in parallel; the
     caller writes to the store (a single writer) as results arrive. A failed document yields its
     IngestError instead of stopping the others.
     """
-    for batch in build_batches(paths, jobs):
+    for batch in build_batches(paths, jobs, limit=limit):
         yield from batch
 
 
-def build_batches(paths: Sequence[Path], jobs: int = 1, size: int = BATCH
+def build_batches(paths: Sequence[Path], jobs: int = 1, size: int = BATCH, limit: int = MAX_BYTES
                   ) -> Iterator[list[DocumentGraph | IngestError]]:
     """build_all() in runs of consecutive finished documents (at most `size`), ready to write.
 
     A run ends where the next document is not built yet, so the writer never waits to fill a
     batch: when it is faster than the builders, batches stay small and documents land early.
     """
-    return _batches(paths, jobs, size, _build_in_worker)
+    return _batches(paths, jobs, size, partial(_build_in_worker, limit=limit))
 
 
 def _batches(paths: Sequence[Path], jobs: int, size: int, work: Callable[[Path], Built | tuple[str, str, str]]
@@ -175,12 +185,16 @@ def _batches(paths: Sequence[Path], jobs: int, size: int, work: Callable[[Path],
     workers = min(jobs, len(paths))
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
         pending = deque(pool.submit(work, path) for path in islice(waiting, AHEAD * size))
-        while pending:
-            batch = [_or_error(pending.popleft().result())]
-            while pending and len(batch) < size and pending[0].done():
-                batch.append(_or_error(pending.popleft().result()))
-            pending.extend(pool.submit(work, path) for path in islice(waiting, len(batch)))
-            yield batch
+        try:
+            while pending:
+                batch = [_or_error(pending.popleft().result())]
+                while pending and len(batch) < size and pending[0].done():
+                    batch.append(_or_error(pending.popleft().result()))
+                pending.extend(pool.submit(work, path) for path in islice(waiting, len(batch)))
+                yield batch
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _start_worker(parent: int) -> None:
@@ -194,20 +208,20 @@ def _or_error(result: Built | tuple[str, str, str]) -> Built | IngestError:
     return IngestError(*result) if isinstance(result, tuple) else result
 
 
-def _build_or_error(path: Path) -> DocumentGraph | IngestError:
+def _build_or_error(path: Path, limit: int) -> DocumentGraph | IngestError:
     try:
-        return build(path)
+        return build(path, limit)
     except IngestError as error:
         return error
 
 
-def _build_in_worker(path: Path) -> DocumentGraph | tuple[str, str, str]:
+def _build_in_worker(path: Path, limit: int = MAX_BYTES) -> DocumentGraph | tuple[str, str, str]:
     """build() in a pool process; an IngestError comes back as its fields (it does not pickle)."""
-    result = _build_or_error(path)
+    result = _build_or_error(path, limit)
     return (result.source, result.stage, result.reason) if isinstance(result, IngestError) else result
 
 
-def _storable_in_worker(path: Path) -> StorableDocument | tuple[str, str, str]:
+def _storable_in_worker(path: Path, limit: int = MAX_BYTES) -> StorableDocument | tuple[str, str, str]:
     """_build_in_worker(), serialised for the store where it was built."""
-    result = _build_in_worker(path)
+    result = _build_in_worker(path, limit)
     return result.storable() if isinstance(result, DocumentGraph) else result

@@ -264,6 +264,9 @@ def _provenance(ctx: _Context, entity: URIRef, span: Span | None, fallback: str 
         g.add((node, PKG.end, Literal(end)))
         if ctx.source is not None:
             quote = ctx.source.original[start:end]
+            page = ctx.source.page_at(start)
+            if page is not None:
+                g.add((node, PKG.page, Literal(page, datatype=XSD.positiveInteger)))
     if quote:
         g.add((node, PKG.quote, Literal(quote)))
 

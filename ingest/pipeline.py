@@ -7,6 +7,7 @@ IngestError naming the file and the stage, so the CLI can print one clear line.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -40,7 +41,20 @@ def extract_record(path: Path, source: SourceText | None = None) -> PolicyRecord
     record = PolicyRecord(source=name)
     for stage, extract in EXTRACT_STAGES:
         record = _run(name, stage, partial(extract, document, record))
-    return record
+    return paged(record, text) if text.pages else record
+
+
+def paged(record: PolicyRecord, source: SourceText) -> PolicyRecord:
+    """The record with the page of its source (PDF) that each measure, incentive and target
+    begins on, so that a reader finds the quote on paper too."""
+    def page(span: tuple[int, int] | None) -> int | None:
+        return source.page_at(span[0]) if span is not None else None
+
+    measures = tuple(replace(m, page=page(m.span), incentives=tuple(
+        replace(i, page=page(i.span or m.span)) for i in m.incentives)) for m in record.measures)
+    spans = {m.path: m.span for m in record.measures}
+    targets = tuple(replace(t, page=page(t.span or spans.get(t.measure_path or ()))) for t in record.targets)
+    return replace(record, measures=measures, targets=targets)
 
 
 def _run(name: str, stage: str, step: Callable[[], T]) -> T:

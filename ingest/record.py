@@ -46,6 +46,8 @@ class Incentive:
     """What one amount is paid for: 件, 项目, 企业每年 …"""
     recipient: str | None = None
     span: Span | None = None
+    page: int | None = None
+    """The page of a paged source (PDF) the span begins on."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Target:
     measure_path: tuple[str, ...] | None = None
     """The measure the target appears in; None for targets of the goal sections."""
     span: Span | None = None
+    page: int | None = None
+    """The page of a paged source (PDF) the span begins on."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class Measure:
     """Policy-instrument types (supply, demand, environment): concepts of ontology/instruments.ttl."""
     stages: tuple[str, ...] = ()
     """IP value-chain stages (创造, 运用, 保护, 管理, 服务): concepts of ontology/stages.ttl."""
+    page: int | None = None
+    """The page of a paged source (PDF) the span begins on."""
 
 
 @dataclass(frozen=True)

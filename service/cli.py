@@ -17,16 +17,22 @@ from tqdm import tqdm
 from ingest.build import build, default_jobs, ingest_all
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
-from ingest.store import Solutions, Store, connect
+from ingest.read import MAX_BYTES, read_file
+from ingest.store import Solutions, Store, StoreUnreachable, connect
 from ingest.store.updates import is_iri
 from ingest.vocabulary import load_vocabulary
+from service.batch import INGESTED, NOT_ATTEMPTED, REFUSED, SKIPPED, Batch, Outcomes, skipped_note
 from service.config import Settings
 from service.curated import ParameterError, load_library, page_bounds, paged
 
 app = typer.Typer(help="policykg: a knowledge graph of Chinese local IP policy documents.",
                   no_args_is_help=True, add_completion=False)
 
-Files = Annotated[list[Path], typer.Argument(help="Policy documents (.txt); folders are read whole.")]
+Files = Annotated[list[Path], typer.Argument(
+    help="Policy documents (.txt, .html, .docx, .pdf, .md); folders are read whole.")]
+MaxSize = Annotated[float, typer.Option(
+    "--max-size", help="Largest file read, in MB; larger ones are refused.", min=0.001)]
+_DEFAULT_MB = MAX_BYTES / 2**20
 
 
 @app.callback()
@@ -46,11 +52,16 @@ def configure(
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
-    """The files named, with folders expanded to their .txt files in name order."""
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.glob("*.txt")) if path.is_dir() else [path])
-    return files
+    """The files of a batch: those named, and each folder's files of a format policykg reads;
+    the files of another kind in a folder are reported on stderr and skipped."""
+    batch = Batch.of(paths)
+    for path in batch.skipped:
+        typer.echo(f"skipped: {path.name}: {skipped_note(path)}", err=True)
+    return batch.files
+
+
+def _bytes(megabytes: float) -> int:
+    return int(megabytes * 2**20)
 
 
 @contextmanager
@@ -71,12 +82,12 @@ def open_store(settings: Settings) -> Iterator[Store]:
 
 
 @app.command()
-def extract(paths: Files) -> None:
+def extract(paths: Files, max_size: MaxSize = _DEFAULT_MB) -> None:
     """Print the extraction records (../shared/eval/SCHEMA.md) of FILES as one JSON array."""
     records, failed = [], 0
     for path in corpus_files(paths):
         try:
-            records.append(extract_record(path).to_json())
+            records.append(extract_record(path, read_file(path, _bytes(max_size))).to_json())
         except IngestError as error:
             typer.echo(f"error: {error}", err=True)
             failed += 1
@@ -87,12 +98,12 @@ def extract(paths: Files) -> None:
 
 
 @app.command()
-def validate(paths: Files) -> None:
+def validate(paths: Files, max_size: MaxSize = _DEFAULT_MB) -> None:
     """Check FILES against the SHACL shapes without storing them; exit 1 on any violation."""
     failed = 0
     for path in corpus_files(paths):
         try:
-            built = build(path)
+            built = build(path, _bytes(max_size))
         except IngestError as error:
             typer.echo(f"error: {error}", err=True)
             failed += 1
@@ -109,22 +120,46 @@ def ingest(
     paths: Files,
     jobs: Annotated[int | None, typer.Option(
         help="Processes extracting and validating in parallel (default: the CPUs).")] = None,
+    max_size: MaxSize = _DEFAULT_MB,
 ) -> None:
-    """Extract, graph, validate and store FILES; invalid ones are reported and left out."""
+    """Extract, graph, validate and store FILES; invalid ones are reported and left out.
+
+    Ends with a summary: how many went in, and each file refused or skipped with the reason.
+    A store that stops answering ends the batch with one line and the summary (exit 2)."""
     settings: Settings = ctx.obj
-    files = corpus_files(paths)
-    failed = 0
+    batch = Batch.of(paths)
+    outcomes = Outcomes()
+    for path in batch.skipped:
+        typer.echo(f"skipped: {path.name}: {skipped_note(path)}", err=True)
+    lost: StoreUnreachable | None = None
     with open_store(settings) as store:
-        stored = ingest_all(store, files, jobs or default_jobs())
-        for entry in tqdm(stored, total=len(files), desc="ingest", unit="doc", file=sys.stderr,
-                          disable=len(files) < 2):
-            if isinstance(entry, IngestError):
-                tqdm.write(f"error: {entry}", file=sys.stderr)
-                failed += 1
-        load_vocabulary(store)
-    typer.echo(f"ingested {len(files) - failed} of {len(files)} document(s) into {settings.store_location}",
-               err=True)
-    if failed:
+        progress = tqdm(total=len(batch.files), desc="ingest", unit="doc", file=sys.stderr,
+                        disable=len(batch.files) < 2)
+        try:
+            for entry in ingest_all(store, batch.files, jobs or default_jobs(), _bytes(max_size)):
+                if isinstance(entry, IngestError):
+                    tqdm.write(f"error: {entry}", file=sys.stderr)
+                    outcomes.add(REFUSED, entry.source, f"{entry.stage}: {entry.reason}")
+                else:
+                    outcomes.add(INGESTED, entry.source)
+                progress.update()
+            load_vocabulary(store)
+        except StoreUnreachable as error:
+            lost = error
+        finally:
+            progress.close()
+    if lost is not None:
+        done = outcomes.count(INGESTED) + outcomes.count(REFUSED)
+        typer.echo(f"error: store: {lost}; stopped after {done} of {len(batch.files)} document(s)", err=True)
+        for path in batch.files[done:]:
+            outcomes.add(NOT_ATTEMPTED, path.name)
+    for path in batch.skipped:
+        outcomes.add(SKIPPED, path.name, skipped_note(path))
+    for line in outcomes.summary(len(batch.files), settings.store_location):
+        typer.echo(line, err=True)
+    if lost is not None:
+        raise typer.Exit(2)
+    if outcomes.count(REFUSED) or not outcomes.count(INGESTED):
         raise typer.Exit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -126,3 +127,74 @@ def test_settings_from_env() -> None:
     assert Settings.from_env({}).store_path == DEFAULT_STORE
     assert Settings.from_env({"POLICYKG_STORE": "/x"}).store_path == Path("/x")
     assert Settings.from_env({"POLICYKG_STORE": "/x"}, store_path=Path("/y")).store_path == Path("/y")
+
+
+NEWS_PAGE = """<html><head><meta charset="utf-8"><title>市运动会开幕</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/news">新闻</a></div>
+<h1>市第十届运动会隆重开幕</h1><p>本届运动会共设田径、游泳、篮球等十八个大项，来自各区的两千余名运动员参赛。</p>
+<p>开幕式上，文艺工作者表演了精彩的节目，现场观众热情高涨。</p></body></html>"""
+
+
+def test_folder_of_every_kind_ingests_the_good_and_reports_each_bad_one(tmp_path: Path) -> None:
+    """One line per bad file naming file, stage and problem; the good files of the batch go in;
+    a file of another kind is skipped; a FIFO does not hang, /dev/zero is not read; a summary."""
+    from test_read_bad_input import encrypted_pdf, image_only_pdf
+
+    from bench import formats
+
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    text = (CORPUS / "001_0fbb60d79ac4499f.txt").read_text(encoding="utf-8")
+    (folder / "quanzhou.docx").write_bytes(formats.docx(text))
+    shutil.copy(CORPUS / "003_e785d9f8d5cb8cce.txt", folder / "shanwei.txt")
+    (folder / "scan.pdf").write_bytes(image_only_pdf())
+    (folder / "locked.pdf").write_bytes(encrypted_pdf())
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / "news.html").write_text(NEWS_PAGE, encoding="utf-8")
+    with (folder / "huge.txt").open("wb") as out:
+        out.truncate(50 * 2**20)
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    store = tmp_path / "store"
+    code, _, err = run(store, "ingest", str(folder))
+    assert code == 1, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert sorted(errors) == sorted([
+        "error: broken.docx: read: not a DOCX file: not a zip archive, or a damaged one "
+        "(File is not a zip file)",
+        "error: huge.txt: read: 50 MB, over the limit of 20 MB for one document (--max-size)",
+        "error: locked.pdf: read: the PDF is encrypted: it needs a password to open; "
+        "save an unprotected copy first",
+        "error: news.html: segment: no intellectual-property or policy vocabulary "
+        "(知识产权, 专利, 方案, 办法 …): not a policy text of this genre",
+        "error: pipe.txt: read: a FIFO (named pipe), not a regular file: only files are read",
+        "error: scan.pdf: read: the PDF has no text layer (only images of its pages, a scan): run OCR on it "
+        "first, e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`",
+        "error: zero.txt: read: a character device, not a regular file: only files are read",
+    ])
+    assert "skipped: photo.png: not a format policykg reads (.png)" in err
+    assert "ingested 2 of 9 document(s)" in err and "7 refused; 1 file(s) of another kind skipped" in err
+    assert "  refused: scan.pdf: read: the PDF has no text layer" in err
+    assert sorted(r["source"] for r in stored(store)) == ["quanzhou.docx", "shanwei.txt"]
+
+
+def test_max_size_lets_a_larger_file_in(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    sample = CORPUS / "001_0fbb60d79ac4499f.txt"
+    code, _, err = run(store, "ingest", "--max-size", "0.01", str(sample))
+    assert code == 1 and "over the limit of 0" in err
+    assert run(store, "ingest", "--max-size", "1", str(sample))[0] == 0
+
+
+def test_unreachable_remote_store_stops_with_one_line_and_the_summary(tmp_path: Path) -> None:
+    from oxigraph_server import free_port
+
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    result = runner.invoke(app, ["--endpoint", endpoint, "ingest", str(CORPUS)])
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2
+    assert [line for line in lines if line.startswith("error:")] == [
+        f"error: store: {endpoint}: unreachable (Connection refused); stopped after 0 of 5 document(s)"]
+    assert f"ingested 0 of 5 document(s) into {endpoint}; 5 not attempted" in lines

@@ -21,15 +21,15 @@ import pyoxigraph as ox
 import pytest
 from engines import ENGINES, Engine, endpoints
 from live_service import serve
+from oxigraph_server import oxigraph_server
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from ingest.build import DocumentGraph, ingest_file
-from ingest.errors import IngestError
-from ingest.store import Solutions, Store, connect
+from ingest.build import DocumentGraph, ingest_file, store_documents
+from ingest.store import Solutions, Store, StoreUnreachable, connect
 from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import QueryRejected, RemoteStore, RemoteStoreError
 from ingest.store.values import bind_values, binding_clauses, query_form
@@ -301,9 +301,19 @@ def test_errors_name_the_endpoint(engine: Engine, tmp_path: Path,
     gone = RemoteStore("http://127.0.0.1:9/query", timeout=5)
     with pytest.raises(RemoteStoreError, match=re.escape("127.0.0.1:9")):
         gone.documents()
-    with pytest.raises(IngestError) as error:
+    with pytest.raises(StoreUnreachable, match=re.escape("127.0.0.1:9/query: unreachable (Connection")):
         ingest_file(gone, corpus_files[0])
-    assert error.value.stage == "store"
+
+
+def test_a_store_that_dies_ends_the_batch_instead_of_failing_each_document(
+        tmp_path: Path, corpus_graphs: dict[str, DocumentGraph]) -> None:
+    """One StoreUnreachable for the batch, not an error per document: no later write could land."""
+    built = list(corpus_graphs.values())
+    with oxigraph_server() as base:
+        store = RemoteStore(f"{base}/query", f"{base}/update", timeout=5)
+        assert len(store_documents(store, built[:2])) == 2
+    with pytest.raises(StoreUnreachable):
+        store_documents(store, built[2:])
 
 
 @pytest.fixture(scope="module")

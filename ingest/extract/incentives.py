@@ -105,7 +105,7 @@ def _condition(text: str, figure: _Figure, floor: int) -> str | None:
     own = text[figure.clause[0] : figure.start]
     cut = re.search(r"(?:" + pattern(TERMS, "grant") + r"|一次性|分别|" + pattern(TERMS, "cap") + ")", own)
     before = text[max(figure.sentence[0], floor) : figure.clause[0]] + (own[: cut.start()] if cut else own)
-    opening = list(re.finditer(r"(?:^|[，,])对", before))
+    opening = list(re.finditer(r"(?:^|[，,])\s*对", before))
     if opening:
         before = before[opening[-1].end() :]
     condition = "".join(before.split()).strip(CONDITION_TRIM)

@@ -20,7 +20,13 @@ from rdflib.term import Node
 
 from ingest.vocab import PKG
 
-__all__ = ["DocumentEntry", "DocumentWrite", "QueryResult", "Solutions", "Store", "connect"]
+__all__ = ["DocumentEntry", "DocumentWrite", "QueryResult", "Solutions", "Store", "StoreUnreachable",
+           "connect"]
+
+
+class StoreUnreachable(OSError):
+    """The store cannot be reached at all (connection refused or lost, no answer): unlike a
+    write the engine refuses, no later request will fare better, so a batch stops here."""
 
 
 @dataclass(frozen=True)

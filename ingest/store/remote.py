@@ -21,17 +21,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.error import HTTPError
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from ingest.store import QueryResult, Solutions
+from ingest.store import QueryResult, Solutions, StoreUnreachable
 from ingest.store.base import SparqlStore
 from ingest.store.values import bind_values, query_form
 
-__all__ = ["QueryRejected", "RemoteStore", "RemoteStoreError", "json_term", "send_query"]
+__all__ = ["EndpointUnreachable", "QueryRejected", "RemoteStore", "RemoteStoreError", "json_term",
+           "send_query"]
 
 AGENT = "policykg (+https://w3id.org/policykg)"
 RESULTS_JSON = "application/sparql-results+json"
@@ -41,6 +43,10 @@ GRAPH_TYPES = "application/n-triples, text/turtle;q=0.8"
 
 class RemoteStoreError(OSError):
     """The endpoint refused or failed a request; an OSError, so ingest reports it as a store failure."""
+
+
+class EndpointUnreachable(RemoteStoreError, StoreUnreachable):
+    """No answer from the endpoint at all: refused or lost connection, time-out."""
 
 
 class QueryRejected(RemoteStoreError):
@@ -131,7 +137,13 @@ def _send(client: SPARQLWrapper) -> tuple[str, bytes]:
         body: bytes = response.read()
     except QueryBadFormed as error:
         raise QueryRejected(f"{client.endpoint}: {error}") from error
-    except (SPARQLWrapperException, OSError) as error:
+    except OSError as error:
+        if isinstance(error, HTTPError):
+            raise RemoteStoreError(f"{client.endpoint}: {error}") from error
+        reason = getattr(error, "reason", error)
+        reason = getattr(reason, "strerror", None) or reason
+        raise EndpointUnreachable(f"{client.endpoint}: unreachable ({reason})") from error
+    except SPARQLWrapperException as error:
         raise RemoteStoreError(f"{client.endpoint}: {error}") from error
     return response.headers.get("Content-Type", ""), body
 

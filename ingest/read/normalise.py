@@ -1,48 +1,28 @@
-"""read: bytes of a corpus file → normalised simplified text with a map back to the original.
+"""read.normalise: a document's text as printed → normalised simplified text with a map back.
 
 Later stages match patterns on one clean text, but every fact they extract must quote its
-source as printed. So after decoding, each rewrite here is an edit on a draft that carries,
-for every character, its index in the decoded original: the map survives conversions that
-change lengths (智慧财产权 → 知识产权) and deletions (spaces, broken lines).
+source as printed. So each rewrite here is an edit on a draft that carries, for every
+character, its index in the original: the map survives conversions that change lengths
+(智慧财产权 → 知识产权) and deletions (spaces, broken lines). Every reader ends here, so a web
+page, a Word file and a PDF give the same text as the plain-text copy of the same document.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
-import charset_normalizer
 import opencc
 
-from ingest.errors import IngestError
-from ingest.record import Span
+from ingest.read.source import SourceText
 
 _T2S = opencc.OpenCC("t2s")
 
 Edit = tuple[int, int, str]
 """Replace draft.text[start:end] by the string; edits come sorted and never overlap."""
-
-
-@dataclass(frozen=True)
-class SourceText:
-    name: str
-    """File name of the source, as the record's `source` field wants it."""
-    original: str
-    """The decoded file, unchanged."""
-    text: str
-    """Normalised: NFKC where safe, simplified, Taiwan terms restored, broken lines re-joined."""
-    offsets: tuple[int, ...]
-    """offsets[i] is the index in `original` of text[i]; one extra entry for the end."""
-    encoding: str
-
-    def original_span(self, start: int, end: int) -> Span:
-        """The span of `original` that text[start:end] came from."""
-        return self.offsets[start], self.offsets[end]
 
 
 @dataclass(frozen=True)
@@ -68,65 +48,6 @@ class _Draft:
         pieces.append(self.text[position:])
         offsets.extend(self.offsets[position:])
         return _Draft("".join(pieces), tuple(offsets))
-
-
-# --- decoding -------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
-)
-_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz"}
-"""GB18030 is a superset of these: decoding with it never loses a character they have."""
-_DAMAGE_TOLERANT = ("utf-8", "gb18030")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """The decoded text and the encoding used: BOM first, then strict UTF-8, then
-    charset-normalizer's best guess (GBK and GB2312 read as their superset GB18030)."""
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            return _strict(data, codec, name), label
-    if b"\x00" not in data:
-        try:
-            return _checked(data.decode("utf-8"), name), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    guess = charset_normalizer.from_bytes(data).best()
-    if guess is None:
-        return _damaged(data, name)
-    encoding = codecs.lookup(guess.encoding).name
-    if encoding in _GB_FAMILY:
-        encoding = "gb18030"
-    return _strict(data, encoding, name), encoding
-
-
-def _damaged(data: bytes, name: str) -> tuple[str, str]:
-    """A text file with a few bad bytes (a web copy cut inside a character, a stray byte)
-    is still that text: read it with replacement characters rather than reject it."""
-    for encoding in _DAMAGE_TOLERANT:
-        text = data.decode(encoding, errors="replace")
-        damage = text.count("\ufffd")
-        if damage <= len(data) // 1000 + 1:
-            return _checked(text, name), f"{encoding}, bad sequences replaced: {damage}"
-    raise IngestError(name, "read", "binary data, not text")
-
-
-def _strict(data: bytes, encoding: str, name: str) -> str:
-    try:
-        return _checked(data.decode(encoding), name)
-    except UnicodeDecodeError as error:
-        raise IngestError(name, "read", f"binary data, not text ({encoding}: {error.reason})") from error
-
-
-def _checked(text: str, name: str) -> str:
-    if not text.strip():
-        raise IngestError(name, "read", "empty file")
-    if "\x00" in text or len(_CONTROL.findall(text)) > len(text) // 100:
-        raise IngestError(name, "read", "binary data, not text")
-    return text
 
 
 # --- character normalisation ----------------------------------------------------------
@@ -258,7 +179,7 @@ _CLAUSE_PUNCTUATION = re.compile(r"[，。；：,;:！？!?]")
 """Running text has these; titles and headings seldom do (、 lists occur in both)."""
 _OPEN_END = "，、,"
 _FULL_STOP = re.compile(r"[。；;！？!?]")
-_NUMBERED = re.compile(
+NUMBERED = re.compile(
     r"[一二三四五六七八九十百零〇]+[、.．]"
     r"|[（(][一二三四五六七八九十百零〇\d]+[）)]"
     r"|\d+\s*[、.．](?!\d)"
@@ -290,13 +211,13 @@ def _is_body(line: str) -> bool:
         return False
     if not (line[-1] in _OPEN_END or _CLAUSE_PUNCTUATION.search(line)):
         return False
-    return not (_NUMBERED.match(line) and not _FULL_STOP.search(line) and len(line) < _MAX_HEADING)
+    return not (NUMBERED.match(line) and not _FULL_STOP.search(line) and len(line) < _MAX_HEADING)
 
 
 def _continues(line: str) -> bool:
     """True when the line can carry on a sentence: it opens no numbered block and is
     not an unpunctuated title, heading, date, signature, free-standing item number or field."""
-    return not (_NUMBERED.match(line) or _FIELD.match(line)) and bool(_CLAUSE_PUNCTUATION.search(line))
+    return not (NUMBERED.match(line) or _FIELD.match(line)) and bool(_CLAUSE_PUNCTUATION.search(line))
 
 
 def _join_broken_lines(draft: _Draft) -> _Draft:
@@ -323,25 +244,10 @@ punctuation is made full-width before spaces and lines, whose rules read it; ter
 restored after joining so that a term cut by a line break is found."""
 
 
-def read_bytes(data: bytes, name: str) -> SourceText:
-    """The normalised text of a file's bytes, or IngestError for empty or binary input."""
-    if not data.strip():
-        raise IngestError(name, "read", "empty file")
-    original, encoding = _decode(data, name)
+def normalise(original: str, name: str, encoding: str, file_format: str = "text",
+              pages: tuple[int, ...] = ()) -> SourceText:
+    """The SourceText of a document's text as printed: every rewrite above, in order."""
     draft = _Draft(original, tuple(range(len(original) + 1)))
     for rewrite in _REWRITES:
         draft = rewrite(draft)
-    return SourceText(name, original, draft.text, draft.offsets, encoding)
-
-
-def read_file(path: Path) -> SourceText:
-    """read_bytes of a file, with a missing or unreadable file as an IngestError."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise IngestError(path.name, "read", "no such file") from error
-    except IsADirectoryError as error:
-        raise IngestError(path.name, "read", "a directory, not a file") from error
-    except OSError as error:
-        raise IngestError(path.name, "read", error.strerror or str(error)) from error
-    return read_bytes(data, path.name)
+    return SourceText(name, original, draft.text, draft.offsets, encoding, file_format, pages)
