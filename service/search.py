@@ -15,15 +15,18 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ingest.extract.topics import schemes
 from service.search_facets import Facets, Filters
+from service.search_query import Understood, understand
 from service.search_rows import Hit, indexed_text
-from service.search_words import term_counts, tokens, topic_labels, topic_name
+from service.search_words import term_counts, topic_labels, topic_name
 
-__all__ = ["BM25", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary", "query_topics"]
+__all__ = ["BM25", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary"]
 
-TOPIC_BOOST = 0.5
-"""A measure tagged with every topic the query names scores up to (1 + TOPIC_BOOST) × its BM25."""
+TOPIC_WEIGHT = 0.5
+"""Weight of the topic ranking against the word ranking (each scaled to its best) for a short query."""
+PARAGRAPH = 40
+"""A query this long or longer is a pasted paragraph: its own words say enough, and the labels it
+happens to name are a weaker guide, so its topic ranking weighs half."""
 MAX_QUERY_TERMS = 64
 """A pasted paragraph is cut to its rarest terms: they carry the meaning and bound the work."""
 K1, B = 1.5, 0.75
@@ -46,12 +49,6 @@ class SearchResult:
     words: tuple[str, ...]
     """The query's words that the matching measures contain, for highlighting."""
     facets: dict[str, list[tuple[str, int]]]
-
-
-def query_topics(text: str) -> dict[str, float]:
-    """Topics whose terms the query text contains, with their match weights."""
-    return {concept.name: concept.weight for concept in schemes()["topics"].concepts
-            if concept.terms.search(text)}
 
 
 @dataclass(frozen=True)
@@ -96,12 +93,13 @@ class BM25:
         self.rows, self.scores = rows[order], scores[order].astype(np.float32)
         self.start = np.concatenate([[0], np.cumsum(self.document_frequency)])
 
-    def score(self, ids: Sequence[int]) -> np.ndarray:
-        """The BM25 of every measure for these (distinct) token ids."""
+    def score(self, ids: Sequence[int], weights: Sequence[float] | None = None) -> np.ndarray:
+        """The BM25 of every measure for these (distinct) token ids, each term's part weighted."""
         total = np.zeros(self.size, dtype=np.float32)
-        for term in ids:
+        for position, term in enumerate(ids):
             span = slice(self.start[term], self.start[term + 1])
-            total[self.rows[span]] += self.scores[span]
+            part = self.scores[span]
+            total[self.rows[span]] += part if weights is None else part * weights[position]
         return total
 
 
@@ -125,22 +123,20 @@ class MeasureIndex:
         return len(self.hits)
 
     def search(self, query: Query) -> SearchResult:
-        """Ranked hits: BM25 × topic boost, filtered, best first (ties in document order). Without
-        text and topic, every measure the filters keep, in document order."""
+        """Ranked hits, filtered, best first (ties in document order). Without text, a topic filter
+        ranks by the topic's labels; without either, every measure the filters keep, in order."""
         filters = query.filters
         if filters.topic:
             filters = replace(filters, topic=topic_name(filters.topic))
         text = query.text.strip()
         if not text and filters.topic:
             text = " ".join(label for label, name in topic_labels().items() if name == filters.topic)
-        named = query_topics(text)
-        scores, words = self._bm25(text) if text else (np.ones(len(self.hits), dtype=np.float32), [])
-        if named:
-            weights = {name: weight for name, weight in named.items() if name in self.facets.topics}
-            boost = np.zeros(len(self.hits), dtype=np.float32)
-            for name, weight in weights.items():
-                boost[self.facets.topic_rows(name)] += weight
-            scores *= 1.0 + TOPIC_BOOST * boost / sum(named.values())
+        if text:
+            understood = understand(text)
+            scores, words = self._ranked(understood, TOPIC_WEIGHT / (2 if len(text) >= PARAGRAPH else 1))
+            topics = tuple(sorted(understood.topics))
+        else:
+            scores, words, topics = np.ones(len(self.hits), dtype=np.float32), [], ()
         masks = self.facets.masks(filters)
         matched = scores > 0
         kept = matched.copy()
@@ -149,18 +145,33 @@ class MeasureIndex:
         candidates = np.flatnonzero(kept)
         page = _best(candidates, scores[candidates], query.offset + query.limit)[query.offset:]
         hits = tuple(replace(self.hits[i], score=round(float(scores[i]), 4) if text else 0.0) for i in page)
-        return SearchResult(len(candidates), tuple(sorted(named)), hits, tuple(words),
-                            self.facets.counts(matched, masks))
+        return SearchResult(len(candidates), topics, hits, tuple(words), self.facets.counts(matched, masks))
 
-    def _bm25(self, text: str) -> tuple[np.ndarray, list[str]]:
+    def _ranked(self, understood: Understood, topic_weight: float) -> tuple[np.ndarray, list[str]]:
+        """The word ranking (weighted BM25) and the topic ranking (the query's topics that a measure
+        carries, a measure with fewer topics being more about each), each scaled to its best, summed."""
+        words = self._bm25(understood.words)
+        topics = np.zeros(len(self.hits), dtype=np.float32)
+        for name, weight in understood.topics.items():
+            rows = self.facets.topic_rows(name)
+            topics[rows] += weight / np.sqrt(self.facets.topic_counts[rows])
+        scores = np.zeros(len(self.hits), dtype=np.float32)
+        for part, weight in ((words[0], 1.0), (topics, topic_weight)):
+            best = float(part.max()) if len(part) else 0.0
+            if best > 0:
+                scores += weight * part / best
+        return scores, words[1]
+
+    def _bm25(self, words: dict[str, float]) -> tuple[np.ndarray, list[str]]:
+        """Weighted BM25 of the known words (a pasted paragraph: its rarest); and the words used."""
         known = self.vocabulary.ids
-        found = {t: i for t in tokens(text) if (i := known.get(t, -1)) in range(self.bm25.vocabulary_size)}
-        ids = sorted(set(found.values()))
+        found = {i: (word, weight) for word, weight in words.items()
+                 if (i := known.get(word, -1)) in range(self.bm25.vocabulary_size)}
+        ids = sorted(found)
         if len(ids) > MAX_QUERY_TERMS:
             rarest = np.argsort(self.bm25.document_frequency[ids], kind="stable")[:MAX_QUERY_TERMS]
             ids = [ids[i] for i in sorted(rarest)]
-        kept = set(ids)
-        return self.bm25.score(ids), [t for t, i in found.items() if i in kept]
+        return self.bm25.score(ids, [found[i][1] for i in ids]), [found[i][0] for i in ids]
 
 
 def _best(rows: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:

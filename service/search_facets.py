@@ -69,6 +69,7 @@ class Facets:
             for place in {hit.jurisdiction, hit.parent, hit.province} - {""}:
                 places[place].append(row)
         self.topics = {name: np.array(rows, dtype=np.int64) for name, rows in sorted(topic_rows.items())}
+        self.topic_counts = np.array([max(1, len(hit.topics)) for hit in hits], dtype=np.float32)
         self.places = {place: np.array(rows, dtype=np.int64) for place, rows in places.items()}
 
     def topic_rows(self, topic: str) -> np.ndarray:

@@ -19,9 +19,10 @@ from ingest.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.config import Settings
 from service.errors import BadRequest, Unavailable
-from service.search import BM25, MeasureIndex, Query, Vocabulary, query_topics
+from service.search import BM25, MeasureIndex, Query, Vocabulary
 from service.search_cache import SearchIndexCache
 from service.search_facets import Filters
+from service.search_query import understand
 from service.search_rows import UNKNOWN_VALIDITY, Hit, Money, document_type
 from service.search_words import highlights, term_counts, tokens, topic_name
 from service.sparql.runner import QueryRunner
@@ -48,7 +49,7 @@ def test_punctuation_is_no_token(text: str) -> None:
     ("推动软件正版化", "Copyright"),
 ])
 def test_query_names_topics(text: str, topic: str) -> None:
-    assert topic in query_topics(text)
+    assert topic in understand(text).topics
 
 
 @pytest.mark.parametrize(("given", "name"), [

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, SKOS
 from ingest.record import Measure, PolicyRecord
 from ingest.schemes import scheme
 from ingest.segment import Document
+from ingest.thesaurus import generic_words
 from ingest.vocab import INSTRUMENT, PKG, STAGE, TOPIC
 
 TITLE_WEIGHT = 3
@@ -48,6 +49,8 @@ class Concept:
     """All its simplified-Chinese labels as one alternation, longest first."""
     weight: float = 1.0
     """pkg:matchWeight: below 1 for broad concepts (Funding, Patent) that accompany most items."""
+    labels: frozenset[str] = frozenset()
+    """The same labels as a set."""
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,33 @@ def _load(file_name: str, namespace: Namespace, limit: int) -> Scheme:
         }
         weight = graph.value(iri, PKG.matchWeight)
         name = str(iri)[len(str(namespace)) :]
-        concepts.append(Concept(name, _alternation(terms), float(str(weight)) if weight is not None else 1.0))
+        concepts.append(Concept(name, _alternation(terms), float(str(weight)) if weight is not None else 1.0,
+                                frozenset(terms)))
     return Scheme(tuple(concepts), limit)
+
+
+def about(text: str) -> dict[str, float]:
+    """The topics a short text (a query) names, with weights: each label found, the longest where
+    labels overlap (驰名商标, not 商标), counts its concept's weight; a generic label (专利, 侵权:
+    ingest/data/generic_words.tsv) names nothing on its own."""
+    pattern, owners = _topic_labels()
+    generic = generic_words()
+    found: dict[str, float] = {}
+    for mention in pattern.finditer(text):
+        for concept in owners[mention.group()]:
+            if mention.group() not in generic.get(concept.name, ()):
+                found[concept.name] = found.get(concept.name, 0.0) + concept.weight
+    return found
+
+
+@cache
+def _topic_labels() -> tuple[re.Pattern[str], dict[str, list[Concept]]]:
+    """Every topic label in one alternation, longest first, and the concepts each one labels."""
+    owners: dict[str, list[Concept]] = {}
+    for concept in schemes()["topics"].concepts:
+        for label in concept.labels:
+            owners.setdefault(label, []).append(concept)
+    return _alternation(set(owners)), owners
 
 
 def _alternation(terms: set[str]) -> re.Pattern[str]:
