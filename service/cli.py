@@ -24,6 +24,7 @@ from ingest.vocabulary import load_vocabulary
 from service.batch import INGESTED, NOT_ATTEMPTED, REFUSED, SKIPPED, Batch, Outcomes, skipped_note
 from service.config import Settings
 from service.curated import ParameterError, load_library, page_bounds, paged
+from service.errors import ServiceError
 
 app = typer.Typer(help="policykg: a knowledge graph of Chinese local IP policy documents.",
                   no_args_is_help=True, add_completion=False)
@@ -286,6 +287,68 @@ def queries(
         result = store.query(paged(library[name].sparql, *page), bindings)
     assert isinstance(result, Solutions)
     print_table(result)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words or a pasted draft paragraph ('' with a filter).")],
+    jurisdiction: Annotated[str | None, typer.Option(help="Only this place or those under it: 泉州.")] = None,
+    province: Annotated[str | None, typer.Option(help="Only this province.")] = None,
+    topic: Annotated[str | None, typer.Option(help="Only this topic: PledgeFinancing or 质押融资.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only documents of this year.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="Only this kind: 方案, 意见.")] = None,
+    limit: Annotated[int, typer.Option(help="Hits shown.", min=1, max=100)] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="The JSON answer of /search, not a table.")] = False,
+) -> None:
+    """Precedents: the measures of every stored policy ranked for a drafter's words, as a table."""
+    from service.routes.search import answer
+    from service.search import MeasureIndex, Query
+    from service.search_cache import CATALOGUE_QUERY, PAGE_DOCUMENTS
+    from service.search_facets import Filters
+    from service.search_rows import hits_of, queries_for
+
+    def rows(store: Store, sparql: str) -> list[dict[str, str]]:
+        result = store.query(sparql)
+        assert isinstance(result, Solutions)
+        return [{name: str(value) for name, value in row.items()} for row in result.rows]
+
+    filters = Filters(jurisdiction, province, topic, year, year, kind)
+    if not text.strip() and filters == Filters():
+        typer.echo("error: search: give words to search for, or a filter", err=True)
+        raise typer.Exit(2)
+    with open_store(ctx.obj) as store:
+        graphs = sorted(row["graph"] for row in rows(store, CATALOGUE_QUERY))
+        hits = []
+        for first in tqdm(range(0, len(graphs), PAGE_DOCUMENTS), desc="reading measures", unit="page",
+                          disable=len(graphs) <= PAGE_DOCUMENTS, file=sys.stderr):
+            page = graphs[first: first + PAGE_DOCUMENTS]
+            by_graph = hits_of(*(rows(store, query) for query in queries_for(page)))
+            hits += [hit for graph in page for hit in by_graph.get(graph, [])]
+    try:
+        result = MeasureIndex.of(hits).search(Query(text, filters, limit))
+    except ServiceError as error:
+        typer.echo(f"error: search: {error.message}", err=True)
+        raise typer.Exit(2) from error
+    if as_json:
+        typer.echo(answer(result).model_dump_json(indent=2))
+        return
+    about = f"; about: {', '.join(result.topics)}" if result.topics else ""
+    typer.echo(f"{result.total} measure(s){about}")
+    for rank, hit in enumerate(result.hits, start=1):
+        money = "; ".join(_money(m.amount, m.rate, m.cap) for m in hit.money)
+        typer.echo(f"\n{rank:>2}. {hit.title or hit.path}  [{hit.score:.2f}]")
+        typer.echo(f"    {hit.jurisdiction} · {hit.policy_title} · {hit.doc_number or '无文号'} · {hit.date} "
+                   f"· 条目 {hit.path}" + (f" · {money}" if money else ""))
+        typer.echo(f"    {' '.join(hit.quote.split())[:120]}")
+
+
+def _money(amount: float | None, rate: float | None, cap: float | None) -> str:
+    """一笔激励 in a drafter's units: 30万元, 30%, 最高20万元."""
+    parts = [f"{amount / 10_000:g}万元" if amount is not None else "",
+             f"{rate * 100:g}%" if rate is not None else "",
+             f"最高{cap / 10_000:g}万元" if cap is not None else ""]
+    return " ".join(part for part in parts if part)
 
 
 def print_table(result: Solutions) -> None:

@@ -198,3 +198,20 @@ def test_unreachable_remote_store_stops_with_one_line_and_the_summary(tmp_path: 
     assert [line for line in lines if line.startswith("error:")] == [
         f"error: store: {endpoint}: unreachable (Connection refused); stopped after 0 of 5 document(s)"]
     assert f"ingested 0 of 5 document(s) into {endpoint}; 5 not attempted" in lines
+
+
+def test_search_prints_a_table_or_the_json_of_the_service(corpus_store_path: Path) -> None:
+    """`policykg search` ranks the stored measures as /search does: a readable table, or --json."""
+    query = "企业拿专利作抵押借钱，政府帮忙承担一部分利钱"
+    code, out, _ = run(corpus_store_path, "search", query, "--limit", "3")
+    assert code == 0 and "about: PledgeFinancing" in out
+    assert " 1. 开展知识产权质押融资贴息" in out and "泉政文〔2021〕70号" in out and "最高20万元" in out
+    code, out, _ = run(corpus_store_path, "search", "说和", "--jurisdiction", "福州", "--json")
+    answer = json.loads(out)
+    assert code == 0 and answer["hits"] and {hit["jurisdiction"] for hit in answer["hits"]} == {"福州市"}
+    assert "MediationArbitration" in answer["topics"] and answer["facets"]["validity"]
+
+
+def test_search_without_words_or_filter_is_one_error_line(corpus_store_path: Path) -> None:
+    code, _, err = run(corpus_store_path, "search", "")
+    assert code == 2 and err.strip() == "error: search: give words to search for, or a filter"

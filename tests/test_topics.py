@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,34 @@ def test_corpus_every_measure_has_a_stage_and_few_topics(stem: str) -> None:
         assert measure.stages, measure.title
         assert len(measure.topics) <= 5
     assert sum(bool(m.topics) for m in record.measures) >= 0.9 * len(record.measures)
+
+
+TOPIC_GOLD = ROOT.parent / "shared" / "eval" / "topics" / "topics_gold.json"
+
+
+def _key(source: str, path: tuple[str, ...] | list[str]) -> tuple[str, tuple[str, ...]]:
+    return source, tuple("".join(unicodedata.normalize("NFKC", part).split()) for part in path)
+
+
+def test_tagging_against_the_topic_gold(capsys: pytest.CaptureFixture[str]) -> None:
+    """Micro precision, recall and F1 over (measure, topic) pairs, and the share of measures whose
+    first topic is the gold primary, on the hand-tagged measures of ../shared/eval/topics."""
+    if not TOPIC_GOLD.is_file():
+        pytest.skip(f"no topic gold at {TOPIC_GOLD} (the worktree must be a child of /work beside shared/)")
+    gold = json.loads(TOPIC_GOLD.read_text(encoding="utf-8"))
+    tagged = {_key(source, measure.path): measure.topics
+              for source in sorted({entry["source"] for entry in gold})
+              for measure in extract_record(CORPUS / source).measures}
+    right = extra = missed = primary = 0
+    for entry in gold:
+        found = tagged.get(_key(entry["source"], entry["path"]), ())
+        right += len(set(found) & set(entry["topics"]))
+        extra += len(set(found) - set(entry["topics"]))
+        missed += len(set(entry["topics"]) - set(found))
+        primary += bool(found) and found[0] == entry["primary"]
+    precision, recall = right / (right + extra), right / (right + missed)
+    f1 = 2 * precision * recall / (precision + recall)
+    with capsys.disabled():
+        print(f"\ntopic tagging on the gold: P {precision:.2f} R {recall:.2f} F1 {f1:.3f}, "
+              f"primary right {primary}/{len(gold)}")
+    assert f1 >= 0.78 and primary >= 0.85 * len(gold)

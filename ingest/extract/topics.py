@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,12 +24,17 @@ from ingest.segment import Document
 from ingest.thesaurus import generic_words
 from ingest.vocab import INSTRUMENT, PKG, STAGE, TOPIC
 
-TITLE_WEIGHT = 3
+FUNDING = "Funding"
+"""Every measure that itself grants money (an incentive was extracted from it) is about funding too."""
+GENERIC_SHARE = 0.5
+"""A generic label (ingest/data/generic_words.tsv) in a measure is weaker evidence of its concept."""
+TITLE_WEIGHT = 4
 """A term in the heading says what the item is about; one in the body may be incidental."""
 BODY_CAP = 4
 """Body mentions beyond this add nothing, so one long paragraph cannot swamp the heading."""
-MIN_SCORE = 2
-"""A heading term, or at least two body mentions; else only the single best concept is kept."""
+MIN_SCORE = 1.5
+"""A heading term, or two body mentions of a concept of full weight; else only the single best
+concept is kept."""
 
 _UNIT_LABEL = r"(?:责任单位|牵头单位|配合单位|责任部门|牵头部门|参与单位)[：:]"
 _UNIT_LINE = re.compile(
@@ -70,31 +76,42 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
 def tag_measure(measure: Measure) -> Measure:
     """The measure with its three tuples of concept local names filled."""
     body = _body(measure)
+    topics = tag(measure.title, body, schemes()["topics"], generic_words())
+    if measure.incentives and FUNDING not in topics:
+        topics = (*topics[: schemes()["topics"].limit - 1], FUNDING)
     return dataclasses.replace(
         measure,
-        topics=tag(measure.title, body, schemes()["topics"]),
+        topics=topics,
         instruments=tag(measure.title, body, schemes()["instruments"]),
         stages=tag(measure.title, body, schemes()["stages"]),
     )
 
 
-def tag(title: str, body: str, scheme: Scheme) -> tuple[str, ...]:
+def tag(title: str, body: str, scheme: Scheme,
+        generic: Mapping[str, frozenset[str]] | None = None) -> tuple[str, ...]:
     """The scheme's concepts found in title and body, best first, at most scheme.limit.
 
-    Score = weight × (TITLE_WEIGHT per heading mention + body mentions, capped). Concepts
-    scoring at least MIN_SCORE are kept; when none does, the best single one, so that a
-    measure whose only hint is one body term is still placed.
+    Score = weight × (TITLE_WEIGHT per heading mention + body mentions, capped); a mention of
+    one of a concept's `generic` labels (专利 for Patent) counts GENERIC_SHARE. Concepts scoring
+    at least MIN_SCORE are kept; when none does, the best single one, so that a measure whose
+    only hint is one body term is still placed.
     """
     scored = []
     for concept in scheme.concepts:
-        hits = TITLE_WEIGHT * len(concept.terms.findall(title))
-        hits += min(len(concept.terms.findall(body)), BODY_CAP)
+        broad = (generic or {}).get(concept.name, frozenset())
+        hits = TITLE_WEIGHT * _mentions(concept.terms, title, broad)
+        hits += min(_mentions(concept.terms, body, broad), BODY_CAP)
         if hits:
             position = _first_mention(concept.terms, title, body)
             scored.append((-concept.weight * hits, position, concept.name))
     scored.sort()
     kept = [name for score, _, name in scored if -score >= MIN_SCORE]
     return tuple((kept or [name for _, _, name in scored[:1]])[: scheme.limit])
+
+
+def _mentions(pattern: re.Pattern[str], text: str, generic: frozenset[str]) -> float:
+    """Mentions of a concept's labels, a generic one counting GENERIC_SHARE."""
+    return sum(GENERIC_SHARE if found in generic else 1.0 for found in pattern.findall(text))
 
 
 def _first_mention(pattern: re.Pattern[str], title: str, body: str) -> int:

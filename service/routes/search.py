@@ -164,12 +164,13 @@ async def search(
     if asked:
         index = await cache.current(runner)
         result = await asyncio.to_thread(index.search, query)
+    originals = await printed_quotes(result, runner) if printed and result else None
     if fmt == HTML:
         page = render("search.html", query=query, result=result, topics=topic_choices(),
-                      hits=(await answer(result, runner, printed)).hits if result else [])
+                      hits=answer(result, originals).hits if result else [])
         return Response(page, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
     assert result is not None
-    body = await answer(result, runner, printed)
+    body = answer(result, originals)
     return Response(body.model_dump_json(), media_type=JSON_BODY.media_type, headers={"Vary": "Accept"})
 
 
@@ -177,15 +178,20 @@ def _given(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-async def answer(result: SearchResult, runner: QueryRunner, printed: bool) -> SearchAnswer:
-    originals: dict[str, str] = {}
-    if printed and result.hits:
-        rows = await runner.rows(printed_query(hit.measure for hit in result.hits))
-        originals = {row["measure"]: row.get("quote", "") for row in rows}
+async def printed_quotes(result: SearchResult, runner: QueryRunner) -> dict[str, str]:
+    """Each hit's text as printed in its source file, by measure IRI."""
+    if not result.hits:
+        return {}
+    rows = await runner.rows(printed_query(hit.measure for hit in result.hits))
+    return {row["measure"]: row.get("quote", "") for row in rows}
+
+
+def answer(result: SearchResult, originals: dict[str, str] | None = None) -> SearchAnswer:
+    """The JSON answer; `originals` (printed quotes) when they were asked for."""
     hits = [SearchHit(
         measure=hit.measure, page=href(hit.measure), score=hit.score, quote=hit.quote,
         highlights=highlights(hit.quote, result.words),
-        printed=originals.get(hit.measure) if printed else None,
+        printed=None if originals is None else originals.get(hit.measure, ""),
         title=hit.title, path=hit.path, source=hit.source, jurisdiction=hit.jurisdiction, parent=hit.parent,
         province=hit.province, policy=hit.policy, policy_title=hit.policy_title, doc_number=hit.doc_number,
         date=hit.date, document_type=hit.document_type, validity=hit.validity, topics=list(hit.topics),
