@@ -60,7 +60,7 @@ def _most(tally: np.ndarray, names: Sequence[str]) -> list[tuple[str, int]]:
     if len(present) > FACET_VALUES:
         present = present[np.argpartition(-tally[present], FACET_VALUES - 1)[:FACET_VALUES]]
     present = present[np.lexsort((present, -tally[present]))]
-    return [(names[i], int(tally[i])) for i in present]
+    return [(names[int(i)], int(tally[i])) for i in present]
 
 
 class Facets:
