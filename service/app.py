@@ -12,9 +12,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException
 
 from service.config import Settings
-from service.errors import ServiceError, handle_error
+from service.errors import ServiceError
+from service.pages import handle_error_page, static_files
 from service.paging import jurisdiction_keys
-from service.routes import dump, entities, health, ontology, queries, search, sparql
+from service.routes import docs, dump, entities, health, home, ontology, queries, search, sparql
 from service.search_cache import SearchIndexCache
 from service.sparql.runner import QueryRunner
 from service.store_stamp import StoreStamp
@@ -45,17 +46,20 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.search.close()
             runner.close()
 
-    app = FastAPI(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     path = None if settings.sparql_endpoint else Path(settings.store_path)
     app.state.search = SearchIndexCache(path)
     app.state.jurisdictions = jurisdiction_keys(StoreStamp(path))
     app.state.triple_count = health.triple_count(StoreStamp(path))
+    app.state.store_counts = home.store_counts(StoreStamp(path))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):
-        app.add_exception_handler(error, handle_error)
-    for module in (sparql, health, dump, ontology, search, entities):
+        app.add_exception_handler(error, handle_error_page)
+    app.mount("/static", static_files(), name="static")
+    for module in (home, docs, sparql, health, dump, ontology, search, entities):
         app.include_router(module.router)
     queries.install(app)
     return app

@@ -180,12 +180,14 @@ def page_bounds(raw: Mapping[str, str], most: int) -> tuple[int, int]:
 
 
 def shown(sparql: str, bindings: Mapping[str, URIRef | Literal]) -> str:
-    """The text that ran, preceded by the bindings it ran with, so analysts can adapt it."""
+    """The text that ran, with its bindings as a trailing VALUES block: run as it is (in the SPARQL
+    editor, or any client), it gives the same rows. SPARQL joins a trailing VALUES block with the
+    query's pattern before ORDER BY and LIMIT, and a parameter of a grouped query is a GROUP BY key."""
     if not bindings:
         return sparql
-    lines = ["# bound as RDF terms (pyoxigraph substitutions), not part of the text:"]
-    lines += [f"#   ?{name} = {term.n3()}" for name, term in bindings.items()]
-    return "\n".join(lines) + "\n" + sparql
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    return f"{sparql.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
 def load_library(folder: Traversable | None = None) -> dict[str, CuratedQuery]:

@@ -65,15 +65,18 @@ ERROR_RESPONSE = {
 }
 
 
+def describe(error: Exception) -> tuple[int, str, dict[str, str]]:
+    """The status, message and headers any error is answered with."""
+    if isinstance(error, ServiceError):
+        return error.status, error.message, error.headers
+    if isinstance(error, HTTPException):
+        return error.status_code, str(error.detail), dict(error.headers or {})
+    if isinstance(error, RequestValidationError):
+        return 422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()), {}
+    return 500, "internal error", {}
+
+
 async def handle_error(request: Request, error: Exception) -> JSONResponse:
     """The single exception handler, registered for service, HTTP and validation errors."""
-    if isinstance(error, ServiceError):
-        status, message, headers = error.status, error.message, error.headers
-    elif isinstance(error, HTTPException):
-        status, message, headers = error.status_code, str(error.detail), dict(error.headers or {})
-    elif isinstance(error, RequestValidationError):
-        status, headers = 422, {}
-        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
-    else:
-        status, message, headers = 500, "internal error", {}
+    status, message, headers = describe(error)
     return JSONResponse(error_body(status, message), status_code=status, headers=headers)

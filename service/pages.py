@@ -1,4 +1,5 @@
-"""HTML pages: one autoescaping Jinja2 environment over service/templates, and links that stay in the service.
+"""HTML pages: one autoescaping Jinja2 environment over service/templates, links that stay in the
+service, the static files the pages load, and error pages for browsers.
 
 Every IRI of the graph under https://w3id.org/policykg/ is served by this service at the same
 path (`…/id/x` at `/id/x`, `…/def/topic/x` at `/def/topic/x`), so pages link through the
@@ -11,13 +12,18 @@ from functools import cache
 from importlib.resources import files
 
 import jinja2
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.staticfiles import StaticFiles
 
 from ingest.vocab import BASE
-from service.sparql.formats import Format
+from service.errors import ServiceError, describe, handle_error
+from service.sparql.formats import Format, negotiate
 
-__all__ = ["HTML", "href", "local_name", "render"]
+__all__ = ["HTML", "handle_error_page", "href", "html", "local_name", "render", "static_files", "wants_html"]
 
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
+_JSON = Format("json", "application/json")
 
 
 def href(iri: str) -> str:
@@ -47,3 +53,33 @@ def environment() -> jinja2.Environment:
 def render(name: str, **context: object) -> str:
     """The template `name` rendered with `context` (values are escaped)."""
     return environment().get_template(name).render(**context)
+
+
+def html(name: str, status: int = 200, **context: object) -> HTMLResponse:
+    """A page, varying by Accept (the same path gives RDF or JSON to other clients)."""
+    return HTMLResponse(render(name, **context), status_code=status, headers={"Vary": "Accept"})
+
+
+def static_files() -> StaticFiles:
+    """service/static (style sheets, page scripts, vendored libraries), found as package data."""
+    return StaticFiles(packages=[("service", "static")])
+
+
+def wants_html(accept: str | None) -> bool:
+    """A browser: text/html named in Accept and preferred to JSON (API clients send */* or JSON)."""
+    if not accept or "text/html" not in accept:
+        return False
+    try:
+        return negotiate(accept, (_JSON, HTML)) == HTML
+    except ServiceError:
+        return False
+
+
+async def handle_error_page(request: Request, error: Exception) -> Response:
+    """The error handler: a page in Chinese with a way back for a browser, the one JSON shape for
+    every other client."""
+    if not wants_html(request.headers.get("accept")):
+        return await handle_error(request, error)
+    status, message, headers = describe(error)
+    page = render("error.html", status=status, message=message)
+    return HTMLResponse(page, status_code=status, headers={**headers, "Vary": "Accept"})

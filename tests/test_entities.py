@@ -100,9 +100,16 @@ def test_vocabulary_document_holds_the_hash_terms(base: str) -> None:
     "/id/policy/nothing-here", "/id/", "/def/topic/NoSuchTopic", "/id/%3Cbad%3E iri",
 ])
 def test_unknown_entities_are_404_in_the_one_error_shape(base: str, path: str) -> None:
-    response = httpx.get(base + path, headers={"Accept": "text/html"})
+    response = httpx.get(base + path, headers={"Accept": "text/turtle"})
     assert response.status_code == 404
     assert response.json()["error"]["status"] == 404
+
+
+def test_a_browser_gets_an_unknown_entity_as_a_page_with_a_way_back(base: str) -> None:
+    response = httpx.get(base + "/id/policy/nothing-here",
+                         headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert "没有找到" in response.text and 'href="/"' in response.text
 
 
 def test_unacceptable_format_is_406(base: str, pledge_measure: str) -> None:

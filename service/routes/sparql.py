@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request, Response
 
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE
+from service.pages import wants_html
+from service.routes.workbench import workbench
 from service.sparql.description import PREFIXES, service_description
 from service.sparql.formats import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate, write_triples
 from service.sparql.guard import inspect
@@ -41,7 +43,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
      "description": "The SPARQL query. Without any parameter, the answer is the service description."},
     *DATASET_PARAMETERS]})
 async def sparql_get(request: Request, runner: RunnerDep, settings: SettingsDep) -> Response:
-    """Run a SPARQL query sent as the `query` URL parameter, or describe the service when there is none."""
+    """Run a SPARQL query sent as the `query` URL parameter, or describe the service when there is none
+    (a browser asking for HTML gets the query editor instead)."""
+    if not request.url.query and wants_html(request.headers.get("accept")):
+        return workbench(request)
     return await answer(request, runner, settings)
 
 

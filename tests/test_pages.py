@@ -1,0 +1,92 @@
+"""The web pages over HTTP on a live server over the corpus: the layout, the home page, error pages
+for browsers and the JSON error shape for API clients, the static files, and the templates'
+hygiene (no inline script, no event-handler attribute: the Content-Security-Policy allows neither)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+
+import httpx
+import pytest
+from live_service import serve
+
+from service.app import create_app
+from service.config import Settings
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+TEMPLATES = sorted(p.name for p in (files("service") / "templates").iterdir() if p.name.endswith(".html"))
+VENDOR = Path(str(files("service") / "static" / "vendor"))
+
+
+@pytest.fixture(scope="module")
+def base(corpus_store_path: Path) -> Iterator[str]:
+    with serve(create_app(Settings(corpus_store_path, query_timeout=30, query_workers=2))) as url:
+        yield url
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_templates_have_no_inline_script_and_no_event_handler(name: str) -> None:
+    text = (files("service") / "templates" / name).read_text(encoding="utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), "inline <script>"
+    assert not re.search(r"\son[a-z]+\s*=", text), "on…= handler"
+    assert "style=" not in text, "inline style"
+
+
+def test_home_page_counts_the_store_and_lists_the_latest_documents(base: str) -> None:
+    page = httpx.get(f"{base}/", headers=BROWSER)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    counts = {label: value for value, label in re.findall(r"<b>([^<]+)</b><span>([^<]+)</span>", page.text)}
+    assert counts["政策文件"] == "5" and int(counts["措施"]) > 50 and counts["发文年份"] == "2016–2022"
+    assert page.text.count('href="/id/policy/') >= 5
+    assert 'action="/search"' in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/policies", "/search", "/queries", "/docs", "/redoc", "/def"])
+def test_every_header_link_leads_to_a_page(base: str, path: str) -> None:
+    response = httpx.get(base + path, headers=BROWSER)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html"), path
+    for link in re.findall(r'<nav aria-label="主导航">(.*?)</nav>', response.text, re.S):
+        for target in re.findall(r'href="([^"]+)"', link):
+            assert httpx.get(base + target, headers=BROWSER).headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(("path", "status"), [
+    ("/no-such-page", 404), ("/policies?page=0", 422), ("/id/policy/nothing-here", 404),
+    ("/sparql?query=SELECT", 400),
+])
+def test_browsers_get_an_error_page_and_api_clients_the_json_shape(base: str, path: str, status: int) -> None:
+    page = httpx.get(base + path, headers=BROWSER)
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert 'href="/"' in page.text and f"HTTP {status}" in page.text
+    api = httpx.get(base + path)
+    assert api.status_code == status and api.json()["error"]["status"] == status
+
+
+def test_docs_load_every_script_and_style_from_the_service(base: str) -> None:
+    for path in ("/docs", "/redoc"):
+        page = httpx.get(base + path).text
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+        assert any("vendor" in a for a in assets), path
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', page.split("<footer")[0]), path
+        for asset in assets:
+            assert httpx.get(base + asset).status_code == 200, asset
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in VENDOR.iterdir() if p.is_dir()))
+def test_every_vendored_library_carries_its_licence_and_is_in_the_manifest(folder: str) -> None:
+    assert any(f.name.upper().startswith("LICENSE") for f in (VENDOR / folder).iterdir())
+    manifest = (VENDOR / "manifest.tsv").read_text(encoding="utf-8")
+    assert re.search(rf"^{folder}\t", manifest, re.M)
+
+
+def test_sparql_opens_the_editor_for_a_browser_and_describes_the_service_to_clients(base: str) -> None:
+    editor = httpx.get(f"{base}/sparql", headers=BROWSER)
+    assert editor.headers["content-type"].startswith("text/html") and 'id="workbench"' in editor.text
+    assert "指标目标跨城市对比" in editor.text and "PREFIX pkg:" in editor.text
+    for accept in (None, "text/turtle", "application/rdf+xml"):
+        described = httpx.get(f"{base}/sparql", headers={"Accept": accept} if accept else {})
+        assert described.status_code == 200 and "text/html" not in described.headers["content-type"]
+        assert "sparql-service-description" in described.text or "ns/sparql-service" in described.text
