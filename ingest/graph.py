@@ -122,6 +122,8 @@ def _policy(ctx: _Context) -> None:
         g.add((policy, ELI.passed_by, _organ(ctx, record.issuer)))
     g.add((ctx.document, RDF.type, PKG.SourceDocument))
     g.add((ctx.document, PKG.fileName, Literal(record.source)))
+    if ctx.source is not None:
+        g.add((ctx.document, PKG.fullText, Literal(ctx.source.original)))
     g.add((policy, PROV.wasDerivedFrom, ctx.document))
     _jurisdiction(ctx)
 

@@ -22,10 +22,11 @@ from fastapi import APIRouter, Request, Response
 
 from ingest.vocab import BASE, PREFIXES
 from service.deps import RunnerDep
-from service.errors import ERROR_RESPONSE, ServiceError
+from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
 from service.pages import HTML, href, render
+from service.routes.entity_views import SOURCE_TEXT, entity_view, source_text
 from service.routes.ontology import ontology_graph
-from service.sparql.formats import GRAPH_FORMATS, JSON, negotiate, write_triples
+from service.sparql.formats import GRAPH_FORMATS, JSON, Format, negotiate, write_triples
 from service.sparql.runner import QueryJob, QueryRunner
 
 router = APIRouter(tags=["entities"])
@@ -103,14 +104,23 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.get("/id/{path:path}", responses=RESPONSES)
 async def data_entity(path: str, request: Request, runner: RunnerDep) -> Response:
     """A resource of the graph (policy, measure, organ, jurisdiction, target…), as `/id/<path>` names it."""
-    fmt = negotiate(request.headers.get("accept"), FORMATS)
+    wanted = request.query_params.get("format")
+    fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), FORMATS)
     entity = _iri(BASE + "id/" + path)
     if not await _ask(runner, KNOWN, entity):
         raise NotFound(f"no resource {entity.value} in the store")
+    if fmt == SOURCE_TEXT:
+        return await source_text(runner, entity)
     if fmt != HTML:
         result = await runner.run(QueryJob(query=DESCRIBE, fmt=fmt, result_limit=1_000_000,
                                            prefixes=PREFIXES, substitutions=(("entity", entity),)))
-        return Response(result.body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+        headers = {"Vary": "Accept"}
+        if wanted:
+            headers["Content-Disposition"] = f'attachment; filename="{_file_name(path)}.{fmt.name}"'
+        return Response(result.body, media_type=fmt.media_type, headers=headers)
+    view = await entity_view(runner, entity)
+    if view is not None:
+        return view
     page = Page(entity.value)
     _fill(page, await _select(runner, OUTGOING, entity), await _select(runner, INCOMING, entity))
     citations = await _select(runner, CITATION, entity)
@@ -232,6 +242,18 @@ def _value(term: dict[str, str], label: dict[str, str] | None, store: ox.Store) 
 def _html(page: Page) -> Response:
     body = render("entity.html", page=page, short=_short)
     return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _by_name(name: str) -> Format:
+    """`?format=` (download links): html, text (a policy's source text), or a graph format's name."""
+    for fmt in (*FORMATS, SOURCE_TEXT):
+        if fmt.name == name:
+            return fmt
+    raise BadRequest(f"format must be one of {', '.join(f.name for f in (*FORMATS, SOURCE_TEXT))}")
+
+
+def _file_name(path: str) -> str:
+    return path.strip("/").replace("/", "-") or "entity"
 
 
 def _short(iri: str) -> str:

@@ -1,0 +1,90 @@
+"""The page of one policy, read like an entry of a legal database: its head (title, 发文字号, issuing
+organ, dates, validity, place, document type), a table of contents of its measures in order, each
+measure with its text, responsible units, targets and incentives, the full source text with every
+fact highlighted where it was read, what it cites and what cites it, and downloads."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib.resources import files
+
+import pyoxigraph as ox
+from fastapi.responses import HTMLResponse
+
+from service.page_queries import Row, select
+from service.pages import html
+from service.source_text import Span, segments
+from service.sparql.runner import QueryRunner
+
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+"""A parenthesised note ending a title: （2022-2025年）, （试行）."""
+VALIDITY_UNKNOWN = "未知"
+"""The status on a date is computed by the one rule the ingest side provides; until then, unknown."""
+
+
+@cache
+def document_types() -> tuple[str, ...]:
+    """The endings of routes/document-types.txt, longest first."""
+    lines = (files("service") / "routes" / "document-types.txt").read_text(encoding="utf-8").splitlines()
+    words = (w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def document_type(title: str) -> str:
+    """The kind of document its title ends with (…实施方案, …若干意见, …管理办法), or ''."""
+    bare = title.strip()
+    while (shorter := _TRAILING_NOTE.sub("", bare)) != bare:
+        bare = shorter
+    return next((kind for kind in document_types() if bare.endswith(kind)), "")
+
+
+def money(value: str | None) -> str:
+    """An amount in yuan as a drafter writes it: 300000 → 30万元, 1500 → 1500元."""
+    if not value:
+        return ""
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return value
+    if amount >= 10000:
+        return f"{(amount / 10000).normalize():f}万元"
+    return f"{amount.normalize():f}元"
+
+
+def percent(value: str | None) -> str:
+    """A rate stored as a fraction (0.1) as a percentage (10%)."""
+    if not value:
+        return ""
+    try:
+        return f"{(Decimal(value) * 100).normalize():f}%"
+    except InvalidOperation:
+        return value
+
+
+async def policy_page(runner: QueryRunner, policy: ox.NamedNode) -> HTMLResponse:
+    head, measures, links, incentives, targets, citations, text = await asyncio.gather(*(
+        select(runner, name, policy=policy) for name in (
+            "policy-head", "policy-measures", "policy-links", "policy-incentives", "policy-targets",
+            "policy-citations", "policy-text")))
+    info = head[0] if head else {"policy": policy.value}
+    by_measure: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for row in links:
+        by_measure[row["measure"]][row["kind"]].append(row)
+    for row in incentives:
+        by_measure[row["measure"]]["incentive"].append(row)
+    for row in targets:
+        if "measure" in row:
+            by_measure[row["measure"]]["target"].append(row)
+    found = (("measure", measures), ("target", targets), ("incentive", incentives))
+    anchor = {r[kind]: f"src-{kind}-{n}" for kind, rows in found for n, r in enumerate(rows, start=1)}
+    spans = [Span(int(r["start"]), int(r["end"]), kind, anchor[r[kind]])
+             for kind, rows in found for r in rows if "start" in r and "end" in r]
+    full_text = text[0]["text"] if text else ""
+    return html("policy.html", active="/policies", info=info, measures=measures, facts=by_measure,
+                targets=targets, incentives=incentives, citations=citations, anchor=anchor,
+                document_type=document_type(info.get("title", "")), validity=VALIDITY_UNKNOWN,
+                source=segments(full_text, spans) if full_text else [], money=money, percent=percent)
