@@ -15,7 +15,19 @@ from service.config import Settings
 from service.errors import ServiceError
 from service.pages import handle_error_page, static_files
 from service.paging import jurisdiction_keys
-from service.routes import docs, dump, entities, health, home, ontology, queries, search, sparql
+from service.routes import (
+    compare,
+    docs,
+    dump,
+    entities,
+    health,
+    home,
+    ontology,
+    queries,
+    search,
+    search_page,
+    sparql,
+)
 from service.search_cache import SearchIndexCache
 from service.sparql.runner import QueryRunner
 from service.store_stamp import StoreStamp
@@ -59,7 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(error, handle_error_page)
     app.mount("/static", static_files(), name="static")
-    for module in (home, docs, sparql, health, dump, ontology, search, entities):
+    for module in (home, docs, compare, search_page, sparql, health, dump, ontology, search, entities):
         app.include_router(module.router)
     queries.install(app)
     return app

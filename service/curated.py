@@ -54,6 +54,7 @@ DEFAULT_LIMIT = 100
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAM = re.compile(r"param\s+(\S+)\s*:\s*(\S+)")
 PLACES_MARKER = "VALUES ?place { UNDEF }"
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _ATTRIBUTES = ("doc", "default", "namespace", "required", "values", "values from")
 
 
@@ -143,7 +144,8 @@ class CuratedQuery:
     """Answered a few cities at a time unless a city is bound (service/paging.py)."""
 
     def bind(self, raw: Mapping[str, str], today: date | None = None) -> dict[str, URIRef | Literal]:
-        """Request values (or defaults) as RDF terms by variable name; unknown names are refused."""
+        """Request values (or defaults) as RDF terms by variable name; unknown names are refused. An
+        optional parameter given empty (`?indicator=`, a form's "all") is left free: all values."""
         known = {p.name for p in self.parameters} | RESERVED
         unknown = sorted(set(raw) - known)
         if unknown:
@@ -151,8 +153,10 @@ class CuratedQuery:
                                  f"{', '.join(sorted(known)) or 'none'}")
         bound = {}
         for parameter in self.parameters:
-            value = raw.get(parameter.name) or parameter.default
-            if value is None:
+            value = raw.get(parameter.name)
+            if value is None or (value == "" and parameter.required):
+                value = parameter.default
+            if not value:
                 if parameter.required:
                     raise ParameterError(f"{parameter.name}: required")
                 continue
@@ -180,14 +184,22 @@ def page_bounds(raw: Mapping[str, str], most: int) -> tuple[int, int]:
 
 
 def shown(sparql: str, bindings: Mapping[str, URIRef | Literal]) -> str:
-    """The text that ran, with its bindings as a trailing VALUES block: run as it is (in the SPARQL
-    editor, or any client), it gives the same rows. SPARQL joins a trailing VALUES block with the
-    query's pattern before ORDER BY and LIMIT, and a parameter of a grouped query is a GROUP BY key."""
+    """The text that ran, with its bindings as a VALUES block opening the outermost WHERE group, so
+    that run as it is (in the SPARQL editor, or any client) it gives the same rows: like the bound
+    variables, the block is there for every pattern and FILTER of that group."""
     if not bindings:
         return sparql
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(term.n3() for term in bindings.values())
-    return f"{sparql.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+    block = f"VALUES ({names}) {{ ({terms}) }}"
+    lines = sparql.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        found = None if line.lstrip().startswith("#") else _WHERE.search(line)
+        if found:
+            rest = line[found.end():].strip()
+            lines[number] = f"{line[:found.end()]}\n  {block}\n" + (f"  {rest}\n" if rest else "")
+            return "".join(lines)
+    return f"{sparql.rstrip()}\n{block}\n"
 
 
 def load_library(folder: Traversable | None = None) -> dict[str, CuratedQuery]:

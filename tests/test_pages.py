@@ -44,7 +44,8 @@ def test_home_page_counts_the_store_and_lists_the_latest_documents(base: str) ->
     assert 'action="/search"' in page.text
 
 
-@pytest.mark.parametrize("path", ["/", "/policies", "/search", "/queries", "/docs", "/redoc", "/def"])
+@pytest.mark.parametrize("path", [
+    "/", "/policies", "/compare", "/search", "/queries", "/docs", "/redoc", "/def"])
 def test_every_header_link_leads_to_a_page(base: str, path: str) -> None:
     response = httpx.get(base + path, headers=BROWSER)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html"), path

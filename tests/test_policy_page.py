@@ -15,7 +15,8 @@ from live_service import serve
 
 from service.app import create_app
 from service.config import Settings
-from service.routes.policy_page import document_type, money, percent
+from service.money import money, percent
+from service.routes.policy_page import document_type
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 PREFIXES = """PREFIX pkg: <https://w3id.org/policykg/def#>
@@ -70,7 +71,7 @@ def test_measures_are_in_their_order_with_units_targets_and_incentives(base: str
     pledge = page[page.index("开展知识产权质押融资贴息</h3>"):]
     pledge = pledge[:pledge.index("</section>")]
     assert "责任单位" in pledge and "人民银行泉州市中心支行" in pledge
-    assert "资金奖补" in pledge and "贴息 按 30%，最高 20万元" in pledge
+    assert "资金奖补" in pledge and "贴息 按 30%，最高 20万元（每家企业每年）" in pledge
 
 
 def test_the_full_text_highlights_every_fact_at_its_span(base: str, quanzhou: str) -> None:

@@ -42,7 +42,7 @@ def test_targets_as_json_with_the_sparql(base: str) -> None:
     found = {(r["city"], r["value"], r["unit"], r["year"]) for r in body["rows"]}
     assert {("泉州市", 4, "件", 2023), ("福州市", 10, "件", 2025)} <= found
     assert "SELECT" in body["sparql"]
-    assert "?indicator = <https://w3id.org/policykg/def/indicator/" in body["sparql"]
+    assert "VALUES (?indicator) { (<https://w3id.org/policykg/def/indicator/" in body["sparql"]
     assert body["bindings"]["indicator"].startswith("<https://")
 
 
@@ -66,15 +66,18 @@ def test_html_table_escapes_values(base: str) -> None:
     assert page.status_code == 200
     assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
     table = httpx.get(f"{base}/queries/targets-by-indicator", params={"format": "html"}).text
-    assert "<table>" in table and "泉州市" in table and '<pre class="sparql">' in table
+    assert "<table>" in table and "泉州市" in table and "<pre><code>" in table
 
 
 def test_injection_through_http_is_a_value(base: str) -> None:
     attack = '福州市"@zh } } UNION { ?policy ?p ?o } #'
     body = httpx.get(f"{base}/queries/targets-by-indicator", params={"city": attack}).json()
     assert body["rows"] == []
-    text = "\n".join(line for line in body["sparql"].splitlines() if not line.startswith("#"))
-    assert "UNION" not in text and body["bindings"]["city"].startswith('"福州市\\"@zh')
+    lines = [line.strip() for line in body["sparql"].splitlines() if not line.startswith("#")]
+    block = next(line for line in lines if line.startswith("VALUES (?indicator ?city)"))
+    assert block.endswith(f' {body["bindings"]["city"]}) }}')
+    assert "UNION" not in "\n".join(line for line in lines if line != block)
+    assert body["bindings"]["city"].startswith('"福州市\\"@zh')
     refused = httpx.get(f"{base}/queries/incentives-by-topic", params={"topic": "x> } ; DROP ALL #"})
     assert refused.status_code == 400 and "topic" in refused.json()["error"]["message"]
 

@@ -20,12 +20,13 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-from ingest.vocab import BASE, PREFIXES
+from ingest.vocab import BASE, INDICATOR, PREFIXES, TOPIC
 from service.deps import RunnerDep
 from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
 from service.pages import HTML, href, render
 from service.routes.entity_views import SOURCE_TEXT, entity_view, source_text
 from service.routes.ontology import ontology_graph
+from service.routes.place_pages import indicator_page, topic_page
 from service.sparql.formats import GRAPH_FORMATS, JSON, Format, negotiate, write_triples
 from service.sparql.runner import QueryJob, QueryRunner
 
@@ -37,6 +38,8 @@ INCOMING_LIMIT = 200
 LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
           "http://data.europa.eu/eli/ontology#title", "http://purl.org/dc/terms/title")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
+SKOS_SCOPE_NOTE = "http://www.w3.org/2004/02/skos/core#scopeNote"
 LABEL_PATH = "(<" + ">|<".join(LABELS) + ">)"
 
 DESCRIBE = "CONSTRUCT { ?entity ?p ?o } WHERE { ?entity ?p ?o }"
@@ -118,7 +121,7 @@ async def data_entity(path: str, request: Request, runner: RunnerDep) -> Respons
         if wanted:
             headers["Content-Disposition"] = f'attachment; filename="{_file_name(path)}.{fmt.name}"'
         return Response(result.body, media_type=fmt.media_type, headers=headers)
-    view = await entity_view(runner, entity)
+    view = await entity_view(runner, entity, request.query_params)
     if view is not None:
         return view
     page = Page(entity.value)
@@ -141,7 +144,10 @@ async def vocabulary_entity(path: str, request: Request, runner: RunnerDep) -> R
 
 
 async def _vocabulary(iri: str, request: Request, runner: QueryRunner) -> Response:
-    fmt = negotiate(request.headers.get("accept"), FORMATS)
+    wanted = request.query_params.get("format")
+    fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), FORMATS)
+    if fmt == SOURCE_TEXT:
+        raise BadRequest("format=text is for policies")
     entity = _iri(iri)
     store = await asyncio.to_thread(vocabulary_store)
     own = [t for t in store.quads_for_pattern(None, None, None) if _belongs(t.subject, entity)]
@@ -150,6 +156,12 @@ async def _vocabulary(iri: str, request: Request, runner: QueryRunner) -> Respon
     if fmt != HTML:
         body = write_triples([ox.Triple(q.subject, q.predicate, q.object) for q in own], fmt, PREFIXES)
         return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+    concept_of = (str(INDICATOR), str(TOPIC))
+    if entity.value.startswith(concept_of) and entity.value not in concept_of:
+        label, definition = _label(store, entity), _definition(store, entity)
+        if entity.value.startswith(str(INDICATOR)):
+            return await indicator_page(runner, entity, label, definition)
+        return await topic_page(runner, entity, label, definition, request.query_params)
     page = Page(entity.value)
     outgoing = [_row(store, {"p": q.predicate, "o": q.object}) for q in own if q.subject == entity]
     incoming = [_row(store, {"s": q.subject, "p": q.predicate})
@@ -184,6 +196,14 @@ def _label(store: ox.Store, node: ox.NamedNode) -> str:
     found = [q.object for p in LABELS for q in store.quads_for_pattern(node, ox.NamedNode(p), None)
              if isinstance(q.object, ox.Literal)]
     return min(((_language_rank(label.language), label.value) for label in found), default=(0, ""))[1]
+
+
+def _definition(store: ox.Store, node: ox.NamedNode) -> str:
+    """The Chinese skos:definition (or scope note) of a concept, when the vocabulary gives one."""
+    found = [q.object for p in (SKOS_DEFINITION, SKOS_SCOPE_NOTE)
+             for q in store.quads_for_pattern(node, ox.NamedNode(p), None)
+             if isinstance(q.object, ox.Literal)]
+    return min(((_language_rank(text.language), text.value) for text in found), default=(0, ""))[1]
 
 
 def _language_rank(language: str | None) -> int:

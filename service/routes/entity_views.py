@@ -4,7 +4,7 @@ resource of another class keeps the generic page of routes/entities.py."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import pyoxigraph as ox
 from fastapi import Response
@@ -13,6 +13,9 @@ from fastapi.responses import HTMLResponse
 from ingest.vocab import PKG
 from service.errors import ServiceError
 from service.page_queries import select
+from service.routes.fact_pages import fact_page, measure_page
+from service.routes.organ_page import organ_page
+from service.routes.place_pages import jurisdiction_page
 from service.routes.policy_page import policy_page
 from service.sparql.formats import Format
 from service.sparql.runner import QueryRunner
@@ -25,16 +28,19 @@ class NoSourceText(ServiceError):
 SOURCE_TEXT = Format("text", "text/plain")
 """A policy's source text, as stored (`?format=text`)."""
 
-View = Callable[[QueryRunner, ox.NamedNode], Awaitable[HTMLResponse]]
-VIEWS: dict[str, View] = {str(PKG.Policy): policy_page}
+View = Callable[[QueryRunner, ox.NamedNode, Mapping[str, str]], Awaitable[HTMLResponse]]
+VIEWS: dict[str, View] = {str(PKG.Policy): policy_page, str(PKG.Measure): measure_page,
+                          str(PKG.Target): fact_page, str(PKG.Incentive): fact_page,
+                          str(PKG.ResponsibleUnit): organ_page, str(PKG.Jurisdiction): jurisdiction_page}
 
 
-async def entity_view(runner: QueryRunner, entity: ox.NamedNode) -> HTMLResponse | None:
+async def entity_view(runner: QueryRunner, entity: ox.NamedNode,
+                      params: Mapping[str, str]) -> HTMLResponse | None:
     """The page of the first class of `entity` that has a view of its own, else None."""
     types = {row["type"] for row in await select(runner, "entity-types", entity=entity)}
     for class_iri, view in VIEWS.items():
         if class_iri in types:
-            return await view(runner, entity)
+            return await view(runner, entity, params)
     return None
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
 from fastapi.responses import HTMLResponse
 
+from service.money import incentive_text, money, percent
 from service.page_queries import Row, select
 from service.pages import html
 from service.source_text import Span, segments
@@ -42,30 +43,7 @@ def document_type(title: str) -> str:
     return next((kind for kind in document_types() if bare.endswith(kind)), "")
 
 
-def money(value: str | None) -> str:
-    """An amount in yuan as a drafter writes it: 300000 → 30万元, 1500 → 1500元."""
-    if not value:
-        return ""
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return value
-    if amount >= 10000:
-        return f"{(amount / 10000).normalize():f}万元"
-    return f"{amount.normalize():f}元"
-
-
-def percent(value: str | None) -> str:
-    """A rate stored as a fraction (0.1) as a percentage (10%)."""
-    if not value:
-        return ""
-    try:
-        return f"{(Decimal(value) * 100).normalize():f}%"
-    except InvalidOperation:
-        return value
-
-
-async def policy_page(runner: QueryRunner, policy: ox.NamedNode) -> HTMLResponse:
+async def policy_page(runner: QueryRunner, policy: ox.NamedNode, _: Mapping[str, str]) -> HTMLResponse:
     head, measures, links, incentives, targets, citations, text = await asyncio.gather(*(
         select(runner, name, policy=policy) for name in (
             "policy-head", "policy-measures", "policy-links", "policy-incentives", "policy-targets",
@@ -87,4 +65,5 @@ async def policy_page(runner: QueryRunner, policy: ox.NamedNode) -> HTMLResponse
     return html("policy.html", active="/policies", info=info, measures=measures, facts=by_measure,
                 targets=targets, incentives=incentives, citations=citations, anchor=anchor,
                 document_type=document_type(info.get("title", "")), validity=VALIDITY_UNKNOWN,
-                source=segments(full_text, spans) if full_text else [], money=money, percent=percent)
+                source=segments(full_text, spans) if full_text else [], money=money, percent=percent,
+                incentive_text=incentive_text)

@@ -15,12 +15,13 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 
+from service.comparison_table import chart, column_labels, table
 from service.curated import (
     CuratedQuery,
     ParameterError,
@@ -108,7 +109,7 @@ async def list_queries(request: Request) -> Response:
     wanted = request.query_params.get("format")
     fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), (JSON_OUT, HTML))
     if fmt == HTML:
-        body = render("queries.html", queries=listing)
+        body = render("queries.html", queries=listing, active="/queries")
         return Response(body, media_type="text/html")
     return Response(json.dumps({"queries": listing}, ensure_ascii=False), media_type="application/json")
 
@@ -166,16 +167,33 @@ def _respond(request: Request, page: Page, fmt: Format) -> Response:
                         headers={"X-SPARQL-Query": quote(page.sparql), "Vary": "Accept",
                                  "Content-Disposition": f'attachment; filename="{page.query.name}.csv"'})
     if fmt == HTML:
-        body = render(
-            "query.html", page=page, query=_describe(request.app, page.query),
-            values=dict(request.query_params),
-            cells=[[row.get(c) for c in page.columns] for row in page.rows])
-        return Response(body, media_type="text/html", headers={"Vary": "Accept"})
+        return _comparison_page(request, page)
     document = {"query": page.query.name, "title": page.query.title, "sparql": page.sparql,
                 "bindings": page.bindings, "limit": page.limit, "offset": page.offset, "more": page.more,
                 "columns": page.columns,
                 "rows": [{c: _plain(row[c]) for c in page.columns if c in row} for row in page.rows]}
     return Response(orjson.dumps(document), media_type="application/json", headers={"Vary": "Accept"})
+
+
+def _comparison_page(request: Request, page: Page) -> Response:
+    """The answer as a page: the form with values from the data, a chart where numeric, the table,
+    downloads, and the query that gives the same rows in the SPARQL editor."""
+    params = dict(request.query_params)
+    params.pop("format", None)
+    described = _describe(request.app, page.query)
+    chosen = {p["name"]: params.get(p["name"], p["default"] or "") for p in described["parameters"]}
+
+    def link(**changes: object) -> str:
+        return f"{page.query.name}?{urlencode({**params, **{k: str(v) for k, v in changes.items()}})}"
+
+    shown = table(page.columns, page.rows)
+    links = {"csv": link(format="csv"), "json": link(format="json"),
+             "editor": "/sparql#" + urlencode({"query": page.sparql}),
+             "previous": link(offset=max(page.offset - page.limit, 0)),
+             "next": link(offset=page.offset + page.limit)}
+    body = render("comparison.html", active="/queries", page=page, query=described, chosen=chosen,
+                  labels=column_labels(), shown=shown, chart=chart(shown), links=links)
+    return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
 
 def _plain(term: dict[str, str]) -> object:

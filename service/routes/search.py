@@ -13,7 +13,7 @@ from ingest.schemes import concept_labels
 from ingest.vocab import TOPIC
 from service.deps import RunnerDep
 from service.errors import ERROR_RESPONSE, BadRequest
-from service.pages import HTML, href, render
+from service.pages import HTML, href
 from service.search import Query as SearchQuery
 from service.search import SearchResult
 from service.search_cache import SearchIndexCache
@@ -166,9 +166,8 @@ async def search(
         result = await asyncio.to_thread(index.search, query)
     originals = await printed_quotes(result, runner) if printed and result else None
     if fmt == HTML:
-        page = render("search.html", query=query, result=result, topics=topic_choices(),
-                      hits=answer(result, originals).hits if result else [])
-        return Response(page, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        return await search_page(request, runner, query, answer(result, originals) if result else None,
+                                 topic_choices())
     assert result is not None
     body = answer(result, originals)
     return Response(body.model_dump_json(), media_type=JSON_BODY.media_type, headers={"Vary": "Accept"})

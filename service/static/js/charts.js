@@ -33,3 +33,9 @@ window.policykgChartRows = function (element, columns, rows, names) {
   }));
   return true;
 };
+
+// Every element with a data-chart attribute ({labels, series}) becomes its chart.
+document.querySelectorAll("[data-chart]").forEach(function (box) {
+  var data = JSON.parse(box.dataset.chart);
+  window.policykgChart(box, data.labels, data.series);
+});

@@ -1,0 +1,92 @@
+"""A curated query's rows as a table people read: Chinese headers, an IRI shown as its label and
+linked through the service, numbers right-aligned, long text folded, and the columns a chart can
+draw (numeric ones against the first label column)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from service.pages import href, local_name
+
+__all__ = ["Cell", "Table", "chart", "column_labels", "table"]
+
+NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double", "float")}
+FOLD_AT = 60
+"""Characters past which a cell is folded (its first part shown, the rest on demand)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    link: str = ""
+    kind: str = "text"
+    """text, number or long (folded)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[tuple[str, str]]
+    """(variable, header) of each shown column."""
+    rows: list[list[Cell]]
+    numeric: list[str]
+    """Variables whose every value is a number: what a chart draws."""
+
+
+@cache
+def _columns() -> dict[str, tuple[str, str]]:
+    """routes/column-labels.tsv: variable → (Chinese header, how a chart uses it)."""
+    text = (files("service") / "routes" / "column-labels.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in rows if len(row) >= 2}
+
+
+def column_labels() -> dict[str, str]:
+    """variable → Chinese header."""
+    return {name: header for name, (header, _) in _columns().items()}
+
+
+def table(columns: list[str], rows: list[dict[str, dict[str, str]]]) -> Table:
+    """The shown table of SPARQL JSON rows: a NAMELabel column beside NAME becomes NAME's link text."""
+    labels = column_labels()
+    merged = {f"{c}Label" for c in columns if f"{c}Label" in columns}
+    shown = [c for c in columns if c not in merged]
+    numeric = [c for c in shown if any(c in r for r in rows) and _columns().get(c, ("", ""))[1] != "label"
+               and all(r[c].get("datatype") in NUMERIC for r in rows if c in r)]
+    out = [[_cell(row, c, numeric) for c in shown] for row in rows]
+    return Table([(c, labels.get(c, c)) for c in shown], out, numeric)
+
+
+def _cell(row: dict[str, dict[str, str]], column: str, numeric: list[str]) -> Cell:
+    term = row.get(column)
+    if term is None:
+        return Cell("")
+    if term["type"] == "uri":
+        label = row.get(f"{column}Label", {}).get("value") or local_name(term["value"])
+        return Cell(label, href(term["value"]))
+    if column in numeric:
+        return Cell(term["value"], kind="number")
+    return Cell(term["value"], kind="long" if len(term["value"]) > FOLD_AT else "text")
+
+
+def chart(shown: Table) -> dict[str, object] | None:
+    """Bars for the numeric columns, one per row, labelled by the first two other columns; None when
+    nothing is numeric (counts by topic or stage, values by city are)."""
+    if not shown.numeric or not shown.rows:
+        return None
+    variables = [c for c, _ in shown.columns]
+    label_at = [i for i, c in enumerate(variables)
+                if c not in shown.numeric and _columns().get(c, ("", ""))[1] != "detail"][:3]
+    labels = [" · ".join(row[i].text for i in label_at if row[i].text) for row in shown.rows]
+    headers = dict(shown.columns)
+    series = [{"name": headers[c], "values": [_number(row[variables.index(c)].text) for row in shown.rows]}
+              for c in shown.numeric]
+    return {"labels": labels, "series": series}
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
