@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import patterns, write_corpus
 from bench.measure import KeepAlive, Latency, MemoryPeak, ReferenceEngine, RequestFailed, Rows, latency, timed
+from bench.pages import pages
 from ingest.build import default_jobs
 from service.curated import CuratedQuery, as_oxigraph, load_library, paged
 from service.paging import KEYS_QUERY, with_places
@@ -91,6 +92,8 @@ class SizeFigures:
     search_ready_seconds: float | None = None
     """From the service answering to /search answering other than 503 (its first index built)."""
     concurrency: dict[str, float] = field(default_factory=dict)
+    pages: list[tuple[str, Latency | str]] = field(default_factory=list)
+    """Each kind of web page as a browser asks for it (bench/pages.py): latency, or why it failed."""
 
 
 @dataclass(frozen=True)
@@ -382,6 +385,7 @@ def run_size(size: int, options: Options) -> SizeFigures:
         status = wait_for_search(client, search_requests()[0], options.search_wait)
         figures.search_ready_seconds = time.perf_counter() - start
         figures.queries = curated(client, store, size, options)  # after the index build, which takes the CPUs
+        figures.pages = pages(client, store, options.repeats, options.warmup)
         try:
             figures.search = None if status == 404 else search(client, options)
         except RequestFailed as error:
@@ -450,6 +454,13 @@ def report(results: list[SizeFigures], options: Options) -> str:
                      f"{_ms(r.search.p95 if r.search else None)} | {c.get('clients', 0):.0f} | "
                      f"{c.get('per_second', 0):,.1f} | {_ms(c.get('p95_ms'))} | {c.get('failed', 0):.0f} | "
                      f"{r.service_peak_mb:,.0f} |")
+    lines += ["", "### Web pages (ms, Accept: text/html)", "", "| documents | page | median | p95 |",
+              "|---:|---|---:|---:|"]
+    for r in results:
+        for name, measured in r.pages:
+            figures = (f"{measured} | |" if isinstance(measured, str)
+                       else f"{_ms(measured.median)} | {_ms(measured.p95)} |")
+            lines.append(f"| {r.documents:,} | {name} | {figures}")
     return "\n".join(lines)
 
 

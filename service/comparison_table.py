@@ -77,7 +77,7 @@ def chart(shown: Table) -> dict[str, object] | None:
         return None
     variables = [c for c, _ in shown.columns]
     label_at = [i for i, c in enumerate(variables)
-                if c not in shown.numeric and _columns().get(c, ("", ""))[1] != "detail"][:3]
+                if c not in shown.numeric and _columns().get(c, ("", ""))[1] != "detail"][:2]
     labels = [" · ".join(row[i].text for i in label_at if row[i].text) for row in shown.rows]
     headers = dict(shown.columns)
     series = [{"name": headers[c], "values": [_number(row[variables.index(c)].text) for row in shown.rows]}

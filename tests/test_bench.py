@@ -179,3 +179,7 @@ def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
     assert "### Ingest" in run.stdout and "| 10 | 10 |" in run.stdout
     assert size["search_ready_seconds"] is not None and size["search"]["runs"] > 0, size["search_failure"]
+    timed_pages = dict(size["pages"])
+    assert {"home", "policy page", "organ page", "indicator page", "SPARQL workbench"} <= set(timed_pages)
+    assert all(isinstance(timed, dict) and timed["runs"] > 0 for timed in timed_pages.values()), timed_pages
+    assert "### Web pages (ms, Accept: text/html)" in run.stdout

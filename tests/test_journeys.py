@@ -110,8 +110,8 @@ def test_a_drafter_searches_from_home_and_narrows_the_results(tab: Tab) -> None:
     expect(first).to_contain_text("人民银行泉州市中心支行")
     before = int(re.search(r"共 (\d+) 条", page.locator("#result-count").inner_text()).group(1))  # type: ignore[union-attr]
     readable(tab, "journey-1-search")
-    page.select_option("select[name=city]", "泉州市")
-    expect(page).to_have_url(re.compile(r"city=%E6%B3%89%E5%B7%9E"))
+    page.select_option("select[name=jurisdiction]", "泉州市")
+    expect(page).to_have_url(re.compile(r"jurisdiction=%E6%B3%89%E5%B7%9E"))
     page.select_option("select[name=topic]", "PledgeFinancing")
     expect(page).to_have_url(re.compile(r"topic=PledgeFinancing"))
     after = int(re.search(r"共 (\d+) 条", page.locator("#result-count").inner_text()).group(1))  # type: ignore[union-attr]
@@ -128,7 +128,7 @@ def test_a_drafter_finds_the_traditional_character_policy_with_simplified_words(
     """Journey 1, second half: the 福州 policy, a traditional-character copy, is found with simplified
     words (the corpus is converted at ingest; the ranking for everyday words belongs to the search API)."""
     page = tab.page
-    page.goto(tab.url("/search?q=" + quote("知识产权质押融资") + "&city=" + quote("福州市")))
+    page.goto(tab.url("/search?q=" + quote("知识产权质押融资") + "&jurisdiction=" + quote("福州市")))
     expect(page.locator("li.result").first).to_contain_text("福州市")
     expect(page.locator("li.result").first).to_contain_text("福州市国家知识产权强市建设示范城市工作方案")
 

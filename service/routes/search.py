@@ -14,6 +14,7 @@ from ingest.vocab import TOPIC
 from service.deps import RunnerDep
 from service.errors import ERROR_RESPONSE, BadRequest
 from service.pages import HTML, href
+from service.routes.search_page import search_page
 from service.search import Query as SearchQuery
 from service.search import SearchResult
 from service.search_cache import SearchIndexCache

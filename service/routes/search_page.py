@@ -29,7 +29,8 @@ from service.source_text import Span, segments
 router = APIRouter(include_in_schema=False)
 EXPORT_LIMIT = 1000
 """Most results in one CSV export."""
-EXPORT_COLUMNS = ("地区", "政策文件", "发文字号", "日期", "条目", "措施", "原文", "资金奖补", "责任单位", "措施 IRI")
+EXPORT_COLUMNS = ("地区", "政策文件", "发文字号", "日期", "条目", "措施", "原文", "资金奖补", "责任单位",
+                  "措施 IRI")
 FILTERS = ("jurisdiction", "topic", "year_from", "year_to", "type", "validity")
 
 
@@ -59,7 +60,8 @@ async def search_page(request: Request, runner: RunnerDep, query: SearchQuery, a
                       topics: list[tuple[str, str]]) -> HTMLResponse:
     """The page for `query`; `answer` (the JSON answer's model) is None when nothing was asked yet."""
     params = {k: v for k, v in request.query_params.items() if v and k != "offset"}
-    facets = {name: {f.value: f.count for f in values} for name, values in answer.facets.items()} if answer else {}
+    facets = {name: {f.value: f.count for f in values}
+              for name, values in (answer.facets.items() if answer else ())}
     places = [name for name, _ in await request.app.state.jurisdictions.current(runner)]
     hits = [{"hit": hit, "money": money_lines(hit.money), "quote": marked(hit.quote, hit.highlights)}
             for hit in (answer.hits if answer else [])]
@@ -70,11 +72,11 @@ async def search_page(request: Request, runner: RunnerDep, query: SearchQuery, a
     chosen = {name: request.query_params.get(name, "") for name in FILTERS}
     if request.query_params.get("year"):
         chosen["year_from"] = chosen["year_to"] = request.query_params["year"]
+    offered = _with_chosen(facets.get("jurisdiction") or dict.fromkeys(places, 0), chosen["jurisdiction"])
+    years = {*facets.get("year", {}), *(y for y in (chosen["year_from"], chosen["year_to"]) if y)}
     return html("search.html", active="/search", query=query, answer=answer, hits=hits, topics=topics,
-                places=_with_chosen(facets.get("jurisdiction") or dict.fromkeys(places, 0), chosen["jurisdiction"]),
-                facets=facets, chosen=chosen, links=links, permalink=str(request.url),
-                years=sorted({*facets.get("year", {}), *(y for y in (chosen["year_from"], chosen["year_to"]) if y)},
-                             reverse=True))
+                places=offered, facets=facets, chosen=chosen, links=links, permalink=str(request.url),
+                years=sorted(years, reverse=True))
 
 
 def _with_chosen(counts: Mapping[str, int], chosen: str) -> dict[str, int]:

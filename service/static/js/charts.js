@@ -9,7 +9,7 @@ window.policykgChart = function (element, labels, series) {
     legend: {type: "scroll", top: 0},
     grid: {left: 8, right: 8, bottom: 8, top: 36, containLabel: true},
     xAxis: {type: "category", data: labels, axisLabel: {interval: 0, rotate: labels.length > 6 ? 40 : 0,
-            width: 120, overflow: "truncate"}},
+            width: 140, overflow: "truncate"}},
     yAxis: {type: "value"},
     series: series.map(function (s) { return {name: s.name, type: "bar", data: s.values}; }),
   }, true);
