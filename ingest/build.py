@@ -59,7 +59,7 @@ class DocumentGraph:
         return DocumentWrite.of(self.graph_iri, self.graph, self.record.source, self.entities)
 
     def storable(self) -> StorableDocument:
-        return StorableDocument(self.write(), self.report)
+        return StorableDocument(self.write(), self.report, self.record.warnings)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class StorableDocument:
 
     write: DocumentWrite
     report: ValidationReport
+    warnings: tuple[str, ...] = ()
+    """What the record warns of (a metadata field that disagrees with the text)."""
 
 
 Built = TypeVar("Built", DocumentGraph, StorableDocument)
@@ -139,12 +141,17 @@ def ingest_file(store: Store, path: Path, limit: int = MAX_BYTES) -> DocumentEnt
     return store_document(store, build(path, limit))
 
 
-def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1, limit: int = MAX_BYTES
-               ) -> Iterator[DocumentEntry | IngestError]:
-    """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order.
-    StoreUnreachable from the store ends it: the caller says how far it got."""
+def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1, limit: int = MAX_BYTES,
+               warn: Callable[[str, str], None] | None = None) -> Iterator[DocumentEntry | IngestError]:
+    """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order;
+    `warn(file name, warning)` hears each document's warnings. StoreUnreachable from the store
+    ends it: the caller says how far it got."""
     store.complete_catalogue()
     for batch in _batches(paths, jobs, BATCH, partial(_storable_in_worker, limit=limit)):
+        for built in batch:
+            if warn is not None and isinstance(built, StorableDocument):
+                for warning in built.warnings:
+                    warn(built.write.source, warning)
         yield from store_documents(store, batch)
 
 

@@ -95,6 +95,9 @@ class PolicyRecord:
     repeals: tuple[str, ...] = ()
     measures: tuple[Measure, ...] = ()
     targets: tuple[Target, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """What the user should know but that did not stop extraction: "metadata: 发文字号 … of the
+    labelled fields differs from … in the text"."""
 
     def to_json(self) -> dict[str, Any]:
         """The SCHEMA.md object: lists for tuples, unit names as strings, extras kept."""

@@ -61,6 +61,11 @@ def corpus_files(paths: list[Path]) -> list[Path]:
     return batch.files
 
 
+def _warn(name: str, warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        typer.echo(f"warning: {name}: {warning}", err=True)
+
+
 def _bytes(megabytes: float) -> int:
     return int(megabytes * 2**20)
 
@@ -88,7 +93,9 @@ def extract(paths: Files, max_size: MaxSize = _DEFAULT_MB) -> None:
     records, failed = [], 0
     for path in corpus_files(paths):
         try:
-            records.append(extract_record(path, read_file(path, _bytes(max_size))).to_json())
+            record = extract_record(path, read_file(path, _bytes(max_size)))
+            _warn(record.source, record.warnings)
+            records.append(record.to_json())
         except IngestError as error:
             typer.echo(f"error: {error}", err=True)
             failed += 1
@@ -109,6 +116,7 @@ def validate(paths: Files, max_size: MaxSize = _DEFAULT_MB) -> None:
             typer.echo(f"error: {error}", err=True)
             failed += 1
             continue
+        _warn(path.name, built.record.warnings)
         typer.echo(f"{path.name}: {len(built.graph)} triples: {built.report}")
         failed += not built.report.conforms
     if failed:
@@ -137,7 +145,9 @@ def ingest(
         progress = tqdm(total=len(batch.files), desc="ingest", unit="doc", file=sys.stderr,
                         disable=len(batch.files) < 2)
         try:
-            for entry in ingest_all(store, batch.files, jobs or default_jobs(), _bytes(max_size)):
+            stored = ingest_all(store, batch.files, jobs or default_jobs(), _bytes(max_size),
+                                lambda name, said: tqdm.write(f"warning: {name}: {said}", file=sys.stderr))
+            for entry in stored:
                 if isinstance(entry, IngestError):
                     tqdm.write(f"error: {entry}", file=sys.stderr)
                     outcomes.add(REFUSED, entry.source, f"{entry.stage}: {entry.reason}")

@@ -215,3 +215,13 @@ def test_search_prints_a_table_or_the_json_of_the_service(corpus_store_path: Pat
 def test_search_without_words_or_filter_is_one_error_line(corpus_store_path: Path) -> None:
     code, _, err = run(corpus_store_path, "search", "")
     assert code == 2 and err.strip() == "error: search: give words to search for, or a filter"
+
+
+def test_a_field_that_disagrees_with_the_text_is_a_warning_line(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    text = (CORPUS / "001_0fbb60d79ac4499f.txt").read_text(encoding="utf-8")
+    page.write_text("发文字号：泉政文〔2021〕71号\n" + text, encoding="utf-8")
+    code, _, err = run(tmp_path / "store", "ingest", str(page))
+    assert code == 0
+    assert ("warning: page.txt: metadata: 发文字号 '泉政文〔2021〕71号' of the labelled fields differs from "
+            "'泉政文〔2021〕70号' in the text; the field is kept") in err.splitlines()

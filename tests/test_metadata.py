@@ -143,3 +143,75 @@ def test_corpus_metadata(name: str, title: str, number: str | None, issuer: str,
 ])
 def test_front_matter_of_web_copies(front: str, back: str, field: str, value: str | None) -> None:
     assert getattr(metadata_of(front, back), field) == value
+
+
+# --- web layouts --------------------------------------------------------------------------
+# Copies of policy pages as they come from sites of many provinces: the 政府信息公开 table
+# (fields a line each, several on a line, labels spaced, bracketed, or a cell per line), an
+# info bar, a law database's or policy-summary site's header, navigation around them.
+WEB_LAYOUTS = [
+    ("gov.cn table, a field a line",
+     "索  引  号：000014349/2022-00056\n主题分类：科技、教育\\知识产权\n发文机关：广东省人民政府办公厅\n"
+     "成文日期：2022年05月10日\n"
+     "标　　题：广东省人民政府办公厅关于印发广东省知识产权保护和运用“十四五”规划的通知\n"
+     "发文字号：粤府办〔2022〕10号\n发布日期：2022年05月20日\n"
+     "广东省人民政府办公厅关于印发广东省知识产权保护和运用“十四五”规划的通知\n各地级以上市人民政府：\n"
+     "现将《广东省知识产权保护和运用“十四五”规划》印发给你们，请认真组织实施。\n"
+     "广东省知识产权保护和运用“十四五”规划\n",
+     ("广东省知识产权保护和运用“十四五”规划", "粤府办〔2022〕10号",
+      "广东省人民政府办公厅", "2022-05-10", "广东省")),
+    ("provincial table, several fields a line, issuer by level",
+     "无障碍 | 长者模式\n首页 > 政务公开 > 政策文件\n"
+     "索引号：002482410/2022-217633 文号：浙政办发〔2022〕60号 发布机构：省政府办公厅\n"
+     "生成日期：2022-10-12 公开方式：主动公开\n浙江省专利转化专项计划实施方案\n",
+     ("浙江省专利转化专项计划实施方案", "浙政办发〔2022〕60号",
+      "浙江省人民政府办公厅", "2022-10-12", "浙江省")),
+    ("bracketed labels on one line",
+     "[发文机构]北京市人民政府办公厅 [联合发文机构] [实施日期]2021-10-01 [成文日期]2021-09-13 "
+     "[发文字号]京政办发〔2021〕19号 [废止日期] [发布日期]2021-09-18 [有效性]有效\n"
+     "北京市知识产权保护若干措施\n",
+     ("北京市知识产权保护若干措施", "京政办发〔2021〕19号",
+      "北京市人民政府办公厅", "2021-09-13", "北京市")),
+    ("law database header",
+     "泉州市人民政府关于促进知识产权高质量发展的若干意见\n【发布部门】泉州市人民政府\n"
+     "【发文字号】泉政文〔2021〕70号\n【发布日期】2021.12.23\n【实施日期】2021.12.23\n【时效性】现行有效\n"
+     "【效力级别】地方规范性文件\n",
+     ("泉州市人民政府关于促进知识产权高质量发展的若干意见", "泉政文〔2021〕70号",
+      "泉州市人民政府", "2021-12-23", "泉州市")),
+    ("table cells copied a line each",
+     "索引号\n11440300007542878A/2023-00089\n分类\n知识产权\n发布机构\n深圳市市场监督管理局\n发布日期\n2023-03-01\n"
+     "名称\n深圳市知识产权资助办法\n文号\n深市监规〔2023〕1号\n深圳市知识产权资助办法\n",
+     ("深圳市知识产权资助办法", "深市监规〔2023〕1号",
+      "深圳市市场监督管理局", "2023-03-01", "深圳市")),
+    ("repost with an info bar under navigation",
+     "网站首页 | 关于我们 | 联系我们\n首页 > 政策法规 > 地方政策\n"
+     "攸县知识产权强县建设工作方案（2023—2025年）\n"
+     "发布时间：2023-03-20 10:30　来源：攸县人民政府办公室　浏览次数：233\n字号：大 中 小\n",
+     ("攸县知识产权强县建设工作方案（2023—2025年）", None,
+      "攸县人民政府办公室", "2023-03-20", "攸县")),
+    ("policy-summary site header, fields run together",
+     "政策速递\n成都市知识产权质押融资补助办法\n发布单位：成都市市场监督管理局发布文号：成市监发〔2022〕8号"
+     "发布日期：2022-04-02\n",
+     ("成都市知识产权质押融资补助办法", "成市监发〔2022〕8号",
+      "成都市市场监督管理局", "2022-04-02", "成都市")),
+]
+
+
+@pytest.mark.parametrize(("front", "expected"), [(front, expected) for _, front, expected in WEB_LAYOUTS],
+                         ids=[name for name, _, _ in WEB_LAYOUTS])
+def test_web_layouts(front: str, expected: tuple[str, str | None, str, str, str]) -> None:
+    record = metadata_of(front)
+    assert (record.title, record.doc_number, record.issuer, record.date_issued,
+            record.jurisdiction.name) == expected
+    assert record.warnings == ()
+
+
+def test_labelled_field_wins_and_the_disagreement_is_said() -> None:
+    record = metadata_of("文号：某政发〔2023〕5号\n成文日期：2023-06-01\n某市知识产权若干措施\n"
+                         "某政发〔2023〕4号\n", "某市人民政府\n2023年6月2日\n")
+    assert (record.doc_number, record.date_issued) == ("某政发〔2023〕5号", "2023-06-01")
+    assert record.warnings == (
+        "metadata: 发文字号 '某政发〔2023〕5号' of the labelled fields differs from '某政发〔2023〕4号' "
+        "in the text; the field is kept",
+        "metadata: 成文日期 '2023-06-01' of the labelled fields differs from '2023-06-02' in the text; "
+        "the field is kept")

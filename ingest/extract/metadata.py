@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 from ingest.divisions import names_in, resolve
+from ingest.extract.fields import FIELD_NAMES, labelled_fields
 from ingest.record import Jurisdiction, PolicyRecord
 from ingest.segment import Document, Line, cn_number, lines_of
 
@@ -45,6 +47,8 @@ _ISSUED_IN = re.compile(rf"{_YEAR}年{_MONTH}月({_DAY}日)?[^。，,]{{0,3}}(�
 _ISSUED_BY = re.compile(rf"(?P<organ>{_ORGAN})\d{{4}}年[^。]{{0,8}}(发布|印发|颁布)")
 _TITLE_BREAK = re.compile(r"[，。；：,;:！？!?]")
 _FIRST_YEAR = 1949
+_SAME_TITLE = 0.9
+"""Titles this similar are one title written two ways (《》, a space, a year's brackets)."""
 
 
 def compact(text: str) -> str:
@@ -96,13 +100,23 @@ def notice(lines: list[Line]) -> tuple[str | None, str | None]:
 
 
 def own_title(lines: list[Line]) -> str | None:
-    """The first line, or run of up to three title pieces, that reads as a policy title."""
+    """The first line, or run of up to three title pieces, that reads as a policy title.
+
+    A piece that opens with a place's name starts a title of its own: what stands above it on
+    a web copy (a site's section name 政策文件, the last step of a breadcrumb) is no part of it."""
     for i in range(len(lines)):
-        for joined in _runs(lines, i):
+        runs = _runs(lines, i)
+        opens = [k for k in range(1, len(runs)) if _opens_with_place(compact(lines[i + k].text))]
+        for joined in runs[:opens[0]] if opens else runs:
             joined = _BREADCRUMB.sub("", joined)
             if _OWN_TITLE.fullmatch(joined):
                 return joined
     return None
+
+
+def _opens_with_place(text: str) -> bool:
+    names = names_in(text[:12])
+    return bool(names) and text.startswith(names[0])
 
 
 def doc_number(lines: list[Line]) -> str | None:
@@ -135,14 +149,16 @@ def _iso(match: re.Match[str]) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def date_issued(lines: list[Line]) -> str | None:
-    """The signature date; else a date line (印发 dates last); else a date field (成文日期
-    first); else a dated 发布/印发 sentence."""
+def date_issued(lines: list[Line], published: str | None = None) -> str | None:
+    """The signature date; else a date line (印发 dates last); else `published` (a page's
+    发布日期 field); else a date field (成文日期 first); else a dated 发布/印发 sentence."""
     signed = [date for _, date in _signatures(lines) if not date["printed"]]
     dated = [m for m in (_DATE_LINE.fullmatch(compact(line.text)) for line in lines) if m]
     dated.sort(key=lambda m: bool(m["printed"]))
     for match in [*signed, *dated]:
         return _iso(match)
+    if published:
+        return published
     for label in _LABELS:
         for line in lines:
             for field in re.finditer(label + _LABELLED_DATE, compact(line.text)):
@@ -180,16 +196,101 @@ def jurisdiction(issuer_name: str | None, title: str | None, front: str) -> Juri
     return Jurisdiction()
 
 
+def field_title(value: str) -> str:
+    """The policy's title in a title field: the plan a 关于印发《…》的通知 wraps, without 《》."""
+    text = _BREADCRUMB.sub("", compact(value))
+    match = _NOTICE.fullmatch(text)
+    if match:
+        quoted = re.search(r"《(.+?)》", match["title"])
+        text = quoted[1] if quoted else match["title"]
+    return _STATUS.sub("", text.strip("《》"))
+
+
+def field_number(value: str) -> str | None:
+    match = _DOC_NUMBER.search(compact(value))
+    return match["number"] if match else None
+
+
+def field_organ(value: str) -> str | None:
+    """The first organ named in an issuer field (joint issuers are listed with spaces or 、)."""
+    for name in re.split(r"[\s、，,；;]+", value.strip()):
+        if _SIGNATURE.fullmatch(name):
+            return name
+    return None
+
+
+_FIELD_DATE = re.compile(r"(?P<year>(19|20)\d{2})\s*[年\-/.]\s*(?P<month>\d{1,2})"
+                         r"\s*([月\-/.]\s*(?P<day>\d{1,2}))?")
+
+
+def field_date(value: str) -> str | None:
+    match = _FIELD_DATE.search(value)
+    return _iso(match) if match else None
+
+
+def _expanded(abbreviated: str, place: Jurisdiction) -> str | None:
+    """市政府办公室 → 泉州市人民政府办公室: an organ named by its level, in full, given the
+    jurisdiction the text names (its city for 市, its province for 省)."""
+    level = abbreviated[0]
+    name = {"省": place.province, "市": place.name if place.level == "city" else place.parent,
+            "区": place.name if place.level == "district" else None,
+            "县": place.name if place.level == "county" else None}[level]
+    if not name or not name.endswith(level):
+        return None
+    return re.sub(r"^[省市区县](人民政府|政府)", f"{name}人民政府", abbreviated)
+
+
+def _in_full(abbreviated: str, guessed: str | None, place: Jurisdiction) -> str:
+    """An issuer field that names the organ by its level (市政府办公室): the text's organ when
+    that is the same one in full, else the name made full from the jurisdiction, else as is."""
+    tail = abbreviated[1:].replace("人民政府", "政府")
+    if guessed and not _ABBREVIATED.match(guessed) and guessed.replace("人民政府", "政府").endswith(tail):
+        return guessed
+    return _expanded(abbreviated, place) or abbreviated
+
+
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    """Fill title, doc_number, issuer, date_issued and jurisdiction."""
+    """Fill title, doc_number, issuer, date_issued and jurisdiction.
+
+    A labelled field (a web page's metadata table, a repost's header) wins over what the text
+    suggests; where both are there and disagree, the record says so in a warning."""
     front = lines_of(document.front)
     back = [Line(line.start + document.back_start, line.end + document.back_start, line.text)
             for line in lines_of(document.back)]
+    found = labelled_fields(front + back)
+    fields = found.values
+    front = [line for i, line in enumerate(front) if i not in found.lines]
+    back = [line for i, line in enumerate(back, start=len(lines_of(document.front))) if i not in found.lines]
+    warnings: list[str] = []
+
+    def chosen(name: str, field: str | None, guess: str | None, same: bool | None = None) -> str | None:
+        if field and guess and not (same if same is not None else compact(field) == compact(guess)):
+            warnings.append(f"metadata: {FIELD_NAMES[name]} {field!r} of the labelled fields differs from "
+                            f"{guess!r} in the text; the field is kept")
+        return field or guess
+
     notice_issuer, wrapped = notice(front)
-    title = wrapped or own_title(front)
-    if title:
-        title = _STATUS.sub("", title)
-    organ = issuer(front + back, notice_issuer, title)
-    return replace(record, title=title, doc_number=doc_number(front + back), issuer=organ,
-                   date_issued=date_issued(front + back),
-                   jurisdiction=jurisdiction(organ, title, document.front))
+    guessed_title = wrapped or own_title(front)
+    guessed_title = _STATUS.sub("", guessed_title) if guessed_title else None
+    given_title = field_title(fields["title"]) if "title" in fields else None
+    title = chosen("title", given_title, guessed_title,
+                   bool(given_title and guessed_title and _similar(given_title, guessed_title)))
+    number = chosen("doc_number", field_number(fields.get("doc_number", "")), doc_number(front + back))
+    guessed_organ = issuer(front + back, notice_issuer, title)
+    given_organ = field_organ(fields.get("issuer", ""))
+    if not (given_organ or guessed_organ):
+        given_organ = field_organ(fields.get("source", ""))
+    if given_organ and _ABBREVIATED.match(given_organ):
+        given_organ = _in_full(given_organ, guessed_organ, jurisdiction(guessed_organ, title, document.front))
+    by_level = bool(guessed_organ and _ABBREVIATED.match(guessed_organ))
+    organ = chosen("issuer", given_organ, guessed_organ, by_level or guessed_organ == given_organ)
+    written = field_date(fields.get("date_written", ""))
+    date = chosen("date_written", written, date_issued(front + back)) if written else None
+    date = date or date_issued(front + back, field_date(fields.get("date_published", "")))
+    return replace(record, title=title, doc_number=number, issuer=organ, date_issued=date,
+                   jurisdiction=jurisdiction(organ, title, document.front),
+                   warnings=(*record.warnings, *warnings))
+
+
+def _similar(a: str, b: str) -> bool:
+    return SequenceMatcher(None, compact(a), compact(b), autojunk=False).ratio() >= _SAME_TITLE

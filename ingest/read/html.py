@@ -117,8 +117,8 @@ def _mostly_links(element: lxml.html.HtmlElement) -> bool:
 
 
 def _laid_out(body: lxml.html.HtmlElement) -> str:
-    """The text of the tree as a browser lays it out: a line break around every block and at
-    every <br>, white space of the markup collapsed (not inside <pre>)."""
+    """The text of the tree as a browser lays it out: a line per block and at every <br>, white
+    space of the markup collapsed (not inside <pre>), no blank lines."""
     parts: list[str] = []
     inside_pre = 0
     walk = etree.iterwalk(body, events=("start", "end"))
@@ -142,7 +142,7 @@ def _laid_out(body: lxml.html.HtmlElement) -> str:
             if element.tail and element is not body:
                 parts.append(element.tail if inside_pre else _WHITE.sub(" ", element.tail))
     lines = (line.strip(" ") for line in "".join(parts).split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+    return re.sub(r"\n{2,}", "\n", "\n".join(lines)).strip("\n") + "\n"
 
 
 def _pairs(row: lxml.html.HtmlElement) -> list[str] | None:
