@@ -34,8 +34,11 @@ _STATUS = re.compile(r"[（(](征求意见稿|送审稿|草案|讨论稿|代拟�
 _BREADCRUMB = re.compile(r"^.*(首页|当前位置|您的位置|所在位置|[>›»])")
 """Site navigation glued before a title: EHS中国 法规首页 惠州市人民政府关于…."""
 _NOTICE = re.compile(r"(?P<issuer>.*?)关于(印发|转发|下发|公布)(?P<title>.+)的通知")
-_DOC_NUMBER = re.compile(r"((发文字号|文号)[：:])?[（(]?"
-                         r"(?P<number>[\u4e00-\u9fff]{1,12}[〔\[【(（［](19|20)\d{2}[〕\]】)）］]第?\d+号)[）)]?")
+_NUMBER = r"[\u4e00-\u9fff]{1,12}[〔\[【(（［﹝](19|20)\d{2}[〕\]】)）］﹞]第?\d+号"
+_DOC_NUMBER = re.compile(rf"((发文字号|文号)[：:])?[（(]?(?P<number>{_NUMBER})[）)]?")
+_TITLED_NUMBER = re.compile(rf"[^，。；：:,;]{{4,80}}?{_DOC_TYPE}[（(](?P<number>{_NUMBER})[）)]")
+_NUMBER_AFTER = re.compile(rf"[（(]{_NUMBER}[）)]$")
+"""A title with its 发文字号 in brackets after it, as web pages print it."""
 _YEAR = r"(?P<year>\d{4}|[〇○零一二三四五六七八九]{4})"
 _DAY = r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})"
 _MONTH = r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -120,11 +123,13 @@ def _opens_with_place(text: str) -> bool:
 
 
 def doc_number(lines: list[Line]) -> str | None:
-    """The 发文字号 printed on a line of its own, maybe in brackets or after a 文号： label."""
-    for line in lines:
-        match = _DOC_NUMBER.fullmatch(compact(line.text))
-        if match:
-            return match["number"]
+    """The 发文字号 printed on a line of its own, maybe in brackets or after a 文号： label; else
+    in brackets after the title."""
+    for pattern in (_DOC_NUMBER, _TITLED_NUMBER):
+        for line in lines:
+            match = pattern.fullmatch(compact(line.text))
+            if match:
+                return match["number"]
     return None
 
 
@@ -224,7 +229,8 @@ _FIELD_DATE = re.compile(r"(?P<year>(19|20)\d{2})\s*[年\-/.]\s*(?P<month>\d{1,2
 
 
 def field_date(value: str) -> str | None:
-    match = _FIELD_DATE.search(value)
+    """2022-05-10, 2022.05.10, 2022年05月10日, 二〇二二年五月十日 in a date field."""
+    match = _FIELD_DATE.search(value) or _DATE_LINE.search(compact(value))
     return _iso(match) if match else None
 
 
@@ -271,7 +277,7 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
 
     notice_issuer, wrapped = notice(front)
     guessed_title = wrapped or own_title(front)
-    guessed_title = _STATUS.sub("", guessed_title) if guessed_title else None
+    guessed_title = _STATUS.sub("", _NUMBER_AFTER.sub("", guessed_title)) if guessed_title else None
     given_title = field_title(fields["title"]) if "title" in fields else None
     title = chosen("title", given_title, guessed_title,
                    bool(given_title and guessed_title and _similar(given_title, guessed_title)))
