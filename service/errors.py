@@ -42,6 +42,12 @@ class NotAcceptable(ServiceError):
     status = 406
 
 
+class ContentTooLarge(ServiceError):
+    """A request body past the size the service reads."""
+
+    status = 413
+
+
 class UnsupportedMediaType(ServiceError):
     """A POST body whose Content-Type the SPARQL protocol does not define for queries."""
 

@@ -1,12 +1,17 @@
 """A real uvicorn server over a real store, for the tests of the HTTP service (no mocks).
 
 `serve(app)` runs the app in a thread on a free port of 127.0.0.1 and yields its base URL;
+`service_process(...)` starts `policykg serve` as a process of its own, freshly, as a user does;
 `sample_store(path)` writes the sample TriG documents and the W3C protocol test graphs.
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -62,3 +67,47 @@ def serve(app: FastAPI, **config: Any) -> Iterator[str]:
         thread.join(timeout=30)
         sock.close()
 
+
+
+@contextmanager
+def service_process(*options: str, env: dict[str, str] | None = None,
+                    ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A freshly started `policykg [OPTIONS] serve` process on a free local port, as a user starts
+    it (`options`: --store PATH or --endpoint URL and serve's own); yields its base URL and process,
+    then stops it (SIGTERM, and SIGKILL after 30 s)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    serve_at = list(options)
+    global_options = []
+    while serve_at and serve_at[0] in ("--store", "--endpoint", "--update-endpoint"):
+        global_options += serve_at[:2]
+        serve_at = serve_at[2:]
+    command = [sys.executable, "-c", "from service.cli import main; main()", *global_options, "serve",
+               "--port", str(port), *serve_at]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (open until the process ends, after the yield)
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"the service exited: {log.read().decode()[-2000:]}")
+            try:
+                httpx.get(f"{base}/openapi.json", timeout=5).raise_for_status()
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the service did not start") from None
+                time.sleep(0.1)
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

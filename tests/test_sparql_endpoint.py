@@ -7,9 +7,12 @@ import io
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
 
@@ -23,6 +26,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from service.app import create_app
 from service.config import Settings
+from service.sparql.protocol import MAX_BODY_BYTES
 
 TIME_LIMIT = 2.0
 RESULT_LIMIT = 4
@@ -146,6 +150,86 @@ def test_refusals(endpoint: str, request_kwargs: dict[str, object], fragment: st
     assert response.status_code == 403
     assert response.json()["error"]["status"] == 403
     assert fragment in response.json()["error"]["message"]
+
+
+@contextmanager
+def internal_http_server() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server only this machine reaches, holding a secret; yields its URL and the paths asked."""
+    asked: list[str] = []
+
+    class Secret(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(b'{"head":{"vars":["s"]},"results":{"bindings":[]}}')
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Secret)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/secret.txt", asked
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ # x\r SERVICE <{url}> {{ ?s ?p ?o }} \n }}",
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ OPTIONAL {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} }}",
+])
+def test_service_never_reaches_an_internal_address(endpoint: str, template: str) -> None:
+    """A carriage return ends a comment for the engine, so it ends it for the guard too."""
+    with internal_http_server() as (url, asked):
+        query = template.format(url=url)
+        response = httpx.get(endpoint, params={"query": query})
+    assert response.status_code == 403
+    assert response.json()["error"]["message"].startswith(f"SERVICE <{url}> is not allowed")
+    assert asked == []
+
+
+@pytest.mark.parametrize(("query", "status", "message"), [
+    ("SELECT * FROM <graph-a> { ?s ?p ?o }", 403, "FROM <http://127.0.0.1:"),
+    ("PREFIX t: <https://w3id.org/policykg/id/test/> SELECT * FROM t:nothing { ?s ?p ?o }", 403,
+     "FROM <https://w3id.org/policykg/id/test/nothing>: this endpoint does not fetch graphs"),
+    ("SELECT * FROM ex:graph { ?s ?p ?o }", 400, "SPARQL syntax error: FROM ex:graph: the prefix ex: is not"),
+    ("SELECT * FROM NAMED <{x> { ?s ?p ?o }", 400, "SPARQL syntax error"),
+    ("ASK " + "{" * 100 + "}" * 100, 400, "the query nests groups, brackets or parentheses 100 deep; the"),
+    ("ASK { ?s " + "/".join(["<urn:p>"] * 10_000) + " ?o }", 400, "the query has a property path of 10000"),
+])
+def test_malformed_or_unsupported_queries_are_4xx_with_one_line(endpoint: str, query: str, status: int,
+                                                                 message: str) -> None:
+    response = httpx.post(endpoint, content=query, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["message"].startswith(message)
+    assert "\n" not in response.json()["error"]["message"]
+
+
+def test_a_prefixed_name_of_a_stored_graph_is_a_from_like_its_iri(endpoint: str) -> None:
+    query = ("PREFIX t: <https://w3id.org/policykg/id/test/>\n"
+             f"SELECT ?title FROM t:graph-a WHERE {{ ?p <{ELI}title> ?title }}")
+    rows = httpx.get(endpoint, params={"query": query}).json()["results"]["bindings"]
+    titles = [row["title"]["value"] for row in rows]
+    assert titles == ["泉州市知识产权强市建设若干措施"]
+
+
+def test_a_body_past_the_limit_is_413_without_reading_it_all(endpoint: str) -> None:
+    body = b"ASK {} #" + b"x" * MAX_BODY_BYTES
+    response = httpx.post(endpoint, content=body, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413
+    message = f"the request body is larger than the limit of {MAX_BODY_BYTES:,} bytes"
+    assert response.json()["error"]["message"] == message
+
+    def chunks() -> Iterator[bytes]:
+        yield b"ASK {} #"
+        yield from (b"x" * 2**16 for _ in range(MAX_BODY_BYTES // 2**16 + 1))
+
+    streamed = httpx.post(endpoint, content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    assert streamed.status_code == 413
 
 
 def test_refusal_seen_by_sparqlwrapper(endpoint: str) -> None:

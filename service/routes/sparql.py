@@ -8,13 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from service.deps import RunnerDep, SettingsDep
-from service.errors import ERROR_RESPONSE
+from service.errors import ERROR_RESPONSE, ContentTooLarge
 from service.pages import wants_html
 from service.routes.workbench import workbench
 from service.sparql.description import PREFIXES, service_description
 from service.sparql.formats import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate, write_triples
 from service.sparql.guard import inspect
-from service.sparql.protocol import DIRECT_QUERY, FORM, parse_request
+from service.sparql.protocol import DIRECT_QUERY, FORM, MAX_BODY_BYTES, parse_request
 from service.sparql.runner import QueryJob
 
 router = APIRouter(tags=["SPARQL"])
@@ -34,8 +34,13 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
               "head": {"vars": ["policy"]},
               "results": {"bindings": [{"policy": {"type": "uri", "value": "https://w3id.org/policykg/id/…"}}]}}},
               "text/turtle": {"example": "<https://w3id.org/policykg/id/…> a pkg:Policy ."}}},
-    400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 406: ERROR_RESPONSE, 415: ERROR_RESPONSE, 503: ERROR_RESPONSE,
+    400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 406: ERROR_RESPONSE, 413: ERROR_RESPONSE, 415: ERROR_RESPONSE,
+    503: ERROR_RESPONSE,
 }
+INLINE_GUARD = 4096
+"""Queries up to this many characters are inspected on the event loop (2 ms at most);
+longer ones in a thread, so that a large one never holds up other requests."""
+TOO_LARGE = f"the request body is larger than the limit of {MAX_BODY_BYTES:,} bytes"
 
 
 @router.get("/sparql", responses=RESPONSES, openapi_extra={"parameters": [
@@ -68,12 +73,15 @@ async def answer(request: Request, runner: RunnerDep, settings: SettingsDep) -> 
     accept = request.headers.get("accept")
     endpoint = str(request.url.replace(query=""))
     sparql_request = parse_request(request.method, request.url.query, request.headers.get("content-type"),
-                                   await request.body())
+                                   await read_body(request))
     if sparql_request is None:
         fmt = negotiate(accept, GRAPH_FORMATS)
         body = write_triples(service_description(endpoint), fmt, PREFIXES)
         return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
-    plan = await asyncio.to_thread(inspect, sparql_request.query)
+    if len(sparql_request.query) <= INLINE_GUARD:
+        plan = inspect(sparql_request.query, endpoint)
+    else:
+        plan = await asyncio.to_thread(inspect, sparql_request.query, endpoint)
     fmt = negotiate(accept, GRAPH_FORMATS if plan.returns_graph else SOLUTION_FORMATS)
     result = await runner.run(QueryJob(
         query=sparql_request.query, fmt=fmt, result_limit=settings.result_limit, base_iri=endpoint,
@@ -83,3 +91,17 @@ async def answer(request: Request, runner: RunnerDep, settings: SettingsDep) -> 
     if result.truncated:
         headers["X-Result-Truncated"] = "true"
     return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused (413) past MAX_BODY_BYTES without reading the rest."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ContentTooLarge(TOO_LARGE)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise ContentTooLarge(TOO_LARGE)
+    return bytes(body)
+

@@ -17,6 +17,8 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
 READ_ONLY = "SPARQL Update is not accepted: this endpoint is read-only"
+MAX_BODY_BYTES = 3 * 2**20
+"""The most of a POST body read: a query at the guard's limit (1 MiB), percent-encoded in a form."""
 
 
 @dataclass(frozen=True)
