@@ -173,6 +173,8 @@ def _measure(ctx: _Context, iri: URIRef, measure: Measure, order: int) -> None:
                                 (PKG.stage, STAGE, measure.stages)):
         for name in names:
             g.add((iri, prop, scheme[name]))
+    if measure.topics:
+        g.add((iri, PKG.primaryTopic, TOPIC[measure.topics[0]]))
     for position, incentive in enumerate(measure.incentives, start=1):
         _incentive(ctx, URIRef(f"{iri}/incentive/{position}"), iri, incentive, measure)
 

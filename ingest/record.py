@@ -73,7 +73,7 @@ class Measure:
     responsible_units: tuple[ResponsibleUnit, ...] = ()
     incentives: tuple[Incentive, ...] = ()
     topics: tuple[str, ...] = ()
-    """Local names of concepts in ontology/topics.ttl."""
+    """Local names of concepts in ontology/topics.ttl, the primary topic (pkg:primaryTopic) first."""
     instruments: tuple[str, ...] = ()
     """Policy-instrument types (supply, demand, environment): concepts of ontology/instruments.ttl."""
     stages: tuple[str, ...] = ()

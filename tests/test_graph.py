@@ -43,7 +43,7 @@ def sample_record() -> PolicyRecord:
             path=("二", "（一）"), title="强化创造", text=TEXT[start:end], span=(start, end),
             responsible_units=(ResponsibleUnit("市市场监管局", lead=True), ResponsibleUnit("市科技局")),
             incentives=(Incentive("reward", amount_cny=5000.0, per="件", span=(money, money + 9)),),
-            topics=("Patent",), instruments=("Supply",), stages=("Creation",)),),
+            topics=("HighValuePatent", "Patent"), instruments=("Supply",), stages=("Creation",)),),
         targets=(Target("每万人口高价值发明专利拥有量", 4.0, "件", 2025, ">="),
                  Target("专利质押融资额", 0.5, "亿元", 2023, ">", measure_path=("二", "（一）"))),
     )
@@ -135,7 +135,9 @@ def test_measure_units_incentives_concepts() -> None:
     incentive = g.value(measure, PKG.hasIncentive)
     assert g.value(incentive, PKG.amount) == Literal("5000", datatype=XSD.decimal)
     assert g.value(incentive, PKG.incentiveKind) == URIRef("https://w3id.org/policykg/def/incentive-kind/reward")
-    assert g.value(measure, PKG.topic) == URIRef("https://w3id.org/policykg/def/topic/Patent")
+    topic = "https://w3id.org/policykg/def/topic/"
+    assert set(g.objects(measure, PKG.topic)) == {URIRef(topic + "HighValuePatent"), URIRef(topic + "Patent")}
+    assert g.value(measure, PKG.primaryTopic) == URIRef(topic + "HighValuePatent")
 
 
 def test_targets_typed_and_attached() -> None:

@@ -57,7 +57,7 @@ def _measure(title: str, body: str, units: tuple[str, ...] = ()) -> Measure:
 def test_topic_of_snippet(title: str, body: str, expected: str) -> None:
     tagged = topics.tag_measure(_measure(title, body))
     assert tagged.topics[0] == expected
-    assert 1 <= len(tagged.topics) <= 5
+    assert 1 <= len(tagged.topics) <= topics.TOPIC_LIMIT
 
 
 @pytest.mark.parametrize(
@@ -81,6 +81,23 @@ def test_instrument_and_stage_of_snippet(title: str, body: str, scheme: str, exp
 def test_heading_outweighs_body() -> None:
     tagged = topics.tag_measure(_measure("开展知识产权质押融资贴息", "企业专利申请、专利授权的信息。"))
     assert tagged.topics[0] == "PledgeFinancing"
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "primary"),
+    [
+        # all its actions are navigation, although the heading names the industries
+        ("培育专利密集型产业", "推动专利导航在产业发展中的应用，开展产业规划类专利导航。"
+         "每年支持2个产业开展专利导航项目，每个项目补助20万元。", "PatentNavigation"),
+        # as much of each: the heading decides
+        ("实施商标品牌战略", "引导企业建立商标战略。鼓励作品登记著作权。", "BrandBuilding"),
+        # money is not the main subject of a measure that also grants it
+        ("开展知识产权质押融资贴息", "对以知识产权质押融资的企业给予贴息，每家最高补助20万元。",
+         "PledgeFinancing"),
+    ],
+)
+def test_primary_topic_has_the_largest_share(title: str, body: str, primary: str) -> None:
+    assert topics.tag_measure(_measure(title, body)).topics[0] == primary
 
 
 def test_responsible_units_do_not_make_topics() -> None:
@@ -160,7 +177,7 @@ def test_corpus_every_measure_has_a_stage_and_few_topics(stem: str) -> None:
     record = _record(stem)
     for measure in record.measures:
         assert measure.stages, measure.title
-        assert len(measure.topics) <= 5
+        assert len(measure.topics) <= topics.TOPIC_LIMIT
     assert sum(bool(m.topics) for m in record.measures) >= 0.9 * len(record.measures)
 
 
@@ -192,4 +209,4 @@ def test_tagging_against_the_topic_gold(capsys: pytest.CaptureFixture[str]) -> N
     with capsys.disabled():
         print(f"\ntopic tagging on the gold: P {precision:.2f} R {recall:.2f} F1 {f1:.3f}, "
               f"primary right {primary}/{len(gold)}")
-    assert f1 >= 0.78 and primary >= 0.85 * len(gold)
+    assert f1 >= 0.90 and primary >= 0.90 * len(gold)

@@ -3,8 +3,11 @@
 Comparing cities ("who grants 质押融资贴息?", "which topics does a city leave out?") needs
 measures tagged with shared concepts rather than free text. Each scheme file
 (ontology/topics.ttl, instruments.ttl, stages.ttl) lists the Chinese surface terms of its
-concepts as labels; a concept is tagged when its terms occur in the measure, the heading
-weighing more than the body. Adding a term is a change to the Turtle, not to this code.
+concepts as labels. Topics follow the labelling rules of ../shared/eval/topics: a topic is
+tagged when a clause acts on it (ingest/extract/clauses.py, ingest/extract/mentions.py), and
+the primary one, first, is the one with the largest share of the measure. Instrument types and
+stages are matched on their terms, the heading weighing more than the body. Adding a term is a
+change to the Turtle, not to this code.
 """
 
 from __future__ import annotations
@@ -18,16 +21,25 @@ from functools import cache
 from rdflib import Namespace
 from rdflib.namespace import RDF, SKOS
 
+from ingest.extract.clauses import acted_clauses
+from ingest.extract.mentions import acted_mentions, first_characters, label_mentions
 from ingest.record import Measure, PolicyRecord
 from ingest.schemes import scheme
 from ingest.segment import Document
-from ingest.thesaurus import generic_words
+from ingest.thesaurus import generic_words, topic_roles
 from ingest.vocab import INSTRUMENT, PKG, STAGE, TOPIC
 
+TOPIC_LIMIT = 10
+"""At most this many topics a measure (the gold has up to nine on a measure that lists right types)."""
+CLAUSE_CAP = 2.0
+"""One clause that repeats a concept's terms counts at most this much for it."""
+TITLE_BONUS = 2.0
+"""Naming a topic in the heading adds this much to its share; ties go to the heading too."""
 FUNDING = "Funding"
 """Every measure that itself grants money (an incentive was extracted from it) is about funding too."""
 GENERIC_SHARE = 0.5
-"""A generic label (ingest/data/generic_words.tsv) in a measure is weaker evidence of its concept."""
+"""A generic label (ingest/data/generic_words.tsv) in a measure is weaker evidence of its concept:
+it adds to a topic's share but does not name it (Funding's money words aside: two name it)."""
 TITLE_WEIGHT = 4
 """A term in the heading says what the item is about; one in the body may be incidental."""
 BODY_CAP = 4
@@ -74,17 +86,66 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
 
 
 def tag_measure(measure: Measure) -> Measure:
-    """The measure with its three tuples of concept local names filled."""
+    """The measure with its three tuples of concept local names filled, topics primary first."""
     body = _body(measure)
-    topics = tag(measure.title, body, schemes()["topics"], generic_words())
+    topics = tag_topics(measure.title, body)
     if measure.incentives and FUNDING not in topics:
-        topics = (*topics[: schemes()["topics"].limit - 1], FUNDING)
+        topics = (*topics[: TOPIC_LIMIT - 1], FUNDING)
     return dataclasses.replace(
         measure,
         topics=topics,
-        instruments=tag(measure.title, body, schemes()["instruments"]),
-        stages=tag(measure.title, body, schemes()["stages"]),
+        instruments=tag(measure.title, _TITLE.sub("", body), schemes()["instruments"]),
+        stages=tag(measure.title, _TITLE.sub("", body), schemes()["stages"]),
     )
+
+
+def tag_topics(title: str, body: str) -> tuple[str, ...]:
+    """The topics the measure acts on, the one it is mainly about first.
+
+    A topic is kept when the heading or a clause of action names it by a label that is not
+    generic for it (专利导航, not 专利). Its share is what the clauses say of it (GENERIC_SHARE a
+    generic label, at most CLAUSE_CAP a clause) plus TITLE_BONUS when the heading names it,
+    times its pkg:matchWeight; the largest share is the primary topic, ties going to the
+    heading, then to the topic named first.
+    """
+    evidence: dict[str, _Evidence] = {}
+    labels, owners = _topic_index()
+    offset = 0
+    parts = [(True, clause.text) for clause in acted_clauses(title)]
+    parts += [(False, clause.text) for clause in acted_clauses(body)]
+    for heading, text in parts:
+        in_clause: dict[str, float] = {}
+        for name, broad, start in acted_mentions(text, labels, owners):
+            in_clause[name] = in_clause.get(name, 0.0) + (GENERIC_SHARE if broad else 1.0)
+            found = evidence.setdefault(name, _Evidence(first=offset + start))
+            found.named = found.named or not broad
+        for name, amount in in_clause.items():
+            evidence[name].parts += 1
+            if heading:
+                evidence[name].heading = max(evidence[name].heading, min(amount, 1.0))
+            else:
+                evidence[name].body += min(amount, CLAUSE_CAP)
+        offset += len(text) + 1
+    for name in topic_roles("money") & set(evidence):
+        evidence[name].named = evidence[name].named or evidence[name].parts >= 2
+    weights = {concept.name: concept.weight for concept in schemes()["topics"].concepts}
+    kept = sorted((-weights[name] * (found.body + TITLE_BONUS * found.heading), -found.heading,
+                   found.first, name) for name, found in evidence.items() if found.named)
+    return tuple(name for *_, name in kept)[:TOPIC_LIMIT]
+
+
+@dataclass
+class _Evidence:
+    """How much a measure acts on one concept."""
+
+    body: float = 0.0
+    heading: float = 0.0
+    parts: int = 0
+    """The clauses (the heading's too) that name it."""
+    named: bool = False
+    """Named by a label that is not generic for it (专利导航, not 专利), in the heading or a clause."""
+    first: int = 0
+    """Where the concept is first named: ties go to the earlier one."""
 
 
 def tag(title: str, body: str, scheme: Scheme,
@@ -130,7 +191,7 @@ def _body(measure: Measure) -> str:
     charged with as judicial, publicity or customs work.
     """
     text = measure.text.replace(measure.title, "", 1) if measure.title else measure.text
-    text = _TITLE.sub("", without_unit_notes(text))
+    text = without_unit_notes(text)
     for unit in sorted(measure.responsible_units, key=lambda u: -len(u.name)):
         text = text.replace(unit.name, "")
     return text
@@ -145,7 +206,7 @@ def without_unit_notes(text: str) -> str:
 def schemes() -> dict[str, Scheme]:
     """The three schemes, loaded once from their Turtle files."""
     return {
-        "topics": _load("topics.ttl", TOPIC, limit=5),
+        "topics": _load("topics.ttl", TOPIC, limit=TOPIC_LIMIT),
         "instruments": _load("instruments.ttl", INSTRUMENT, limit=2),
         "stages": _load("stages.ttl", STAGE, limit=3),
     }
@@ -175,27 +236,28 @@ def _load(file_name: str, namespace: Namespace, limit: int) -> Scheme:
 
 
 def about(text: str) -> dict[str, float]:
-    """The topics a short text (a query) names, with weights: each label found, the longest where
-    labels overlap (驰名商标, not 商标), counts its concept's weight; a generic label (专利, 侵权:
+    """The topics a short text (a query) names, with weights: each label found (the longest where
+    labels nest: 驰名商标, not 商标) counts its concept's weight; a generic label (专利, 侵权:
     ingest/data/generic_words.tsv) names nothing on its own."""
-    pattern, owners = _topic_labels()
+    labels, owners = _topic_index()
     generic = generic_words()
+    weights = {concept.name: concept.weight for concept in schemes()["topics"].concepts}
     found: dict[str, float] = {}
-    for mention in pattern.finditer(text):
-        for concept in owners[mention.group()]:
-            if mention.group() not in generic.get(concept.name, ()):
-                found[concept.name] = found.get(concept.name, 0.0) + concept.weight
+    for mention in label_mentions(text, labels):
+        for name in owners[mention.label]:
+            if mention.label not in generic.get(name, ()):
+                found[name] = found.get(name, 0.0) + weights[name]
     return found
 
 
 @cache
-def _topic_labels() -> tuple[re.Pattern[str], dict[str, list[Concept]]]:
-    """Every topic label in one alternation, longest first, and the concepts each one labels."""
-    owners: dict[str, list[Concept]] = {}
+def _topic_index() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Every topic label by its first character, longest first, and the concepts each labels."""
+    owners: dict[str, list[str]] = {}
     for concept in schemes()["topics"].concepts:
         for label in concept.labels:
-            owners.setdefault(label, []).append(concept)
-    return _alternation(set(owners)), owners
+            owners.setdefault(label, []).append(concept.name)
+    return first_characters(list(owners)), {label: tuple(names) for label, names in owners.items()}
 
 
 def _alternation(terms: set[str]) -> re.Pattern[str]:
