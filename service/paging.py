@@ -28,8 +28,8 @@ from service.sparql.formats import JSON
 from service.sparql.runner import QueryJob, QueryRunner
 from service.store_stamp import KeptValue, StoreStamp
 
-__all__ = ["FIRST_CITIES", "JurisdictionKeys", "Rows", "cities_needed", "jurisdiction_keys", "rows_by_city",
-           "with_places"]
+__all__ = ["FIRST_CITIES", "City", "JurisdictionKeys", "Rows", "cities_needed", "jurisdiction_keys",
+           "rows_by_city", "with_places"]
 
 FIRST_CITIES = 8
 """Cities in the first evaluation. The next ones take as many cities as the rows found so far per

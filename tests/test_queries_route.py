@@ -14,7 +14,7 @@ from live_service import serve
 
 from service.app import create_app
 from service.config import Settings
-from service.routes.queries import _plain
+from service.export import plain as _plain
 
 
 @pytest.fixture(scope="module")

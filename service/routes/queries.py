@@ -3,23 +3,23 @@
 Each `.rq` file is its own OpenAPI operation (`GET /queries/<name>`) with typed parameters; the
 allowed values a header takes "from the data" are queried once when the app starts and shown as
 enums. Every answer carries the SPARQL it ran: a JSON field, an HTML block, or the
-`X-SPARQL-Query` header (percent-encoded UTF-8) for CSV.
+`X-SPARQL-Query` header (percent-encoded UTF-8) for CSV. `GET /queries/<name>/export` streams
+every row, past the result limit (`service/export.py`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import StreamingResponse
+from rdflib import Literal, URIRef
 
 from service.comparison_table import chart, column_labels, table
 from service.curated import (
@@ -34,6 +34,7 @@ from service.curated import (
 )
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
+from service.export import BOM, chunks, csv_lines, csv_stream, json_stream, plain
 from service.pages import HTML, render
 from service.paging import JurisdictionKeys, Rows, rows_by_city
 from service.sparql.formats import JSON, Format, negotiate
@@ -44,14 +45,31 @@ router = APIRouter(tags=["curated queries"])
 CSV = Format("csv", "text/csv")
 JSON_OUT = Format("json", "application/json")
 OUTPUTS = (JSON_OUT, CSV, HTML)
-BOM = "\ufeff"
-NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double", "float")}
 _OPENAPI_TYPES: dict[str, dict[str, Any]] = {
     "iri": {"type": "string"}, "string": {"type": "string"}, "label": {"type": "string"},
     "integer": {"type": "integer"}, "decimal": {"type": "number"},
     "date": {"type": "string", "format": "date"},
     "year": {"type": "integer", "minimum": 1900, "maximum": 2100},
 }
+
+
+EXPORT_DESCRIPTION = """\
+导出这一查询的全部结果行（不受每页结果上限约束），CSV（UTF-8 带 BOM，Excel 可直接打开）或 JSON。
+Every row of the query, past the result limit of the interactive answer, as CSV (UTF-8 with BOM,
+for Excel) or JSON, with the same parameters, columns and row order as `/queries/<name>`
+(no `limit` or `offset`).
+
+The answer is streamed: a comparison across cities is evaluated a chunk of jurisdictions at a
+time, in the order of their names, and each chunk's rows are sent as soon as they are found, so the
+download starts at once and grows while it runs. Progress: the header `X-Export-Cities` gives the
+number of jurisdictions the export goes through (1 for a query answered in one evaluation); the
+JSON document starts with `cities`, those jurisdictions in that order, before its `rows`, so a page
+reading the stream can show how far it has come from the city of the last row read
+(`cities.indexOf(row.city) + 1` of `cities.length`). `X-SPARQL-Query` carries the query that ran
+(percent-encoded UTF-8). An error before the first rows answers with its status and the usual
+error body; one after them ends the stream early, which a client sees as an incomplete transfer,
+never as a complete file.
+"""
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,13 @@ def install(app: FastAPI) -> None:
             responses={200: {"content": {"text/csv": {}, "text/html": {}}}, 400: ERROR_RESPONSE,
                        503: ERROR_RESPONSE},
             openapi_extra={"parameters": _openapi_parameters(query)})
+        app.add_api_route(
+            f"/queries/{query.name}/export", _exporter(query), methods=["GET"], name=f"export_{query.name}",
+            summary=f"{query.title} · 全部导出 (export every row)", description=EXPORT_DESCRIPTION,
+            tags=["curated queries"], response_class=StreamingResponse,
+            responses={200: {"content": {"text/csv": {}, "application/json": {}}}, 400: ERROR_RESPONSE,
+                       503: ERROR_RESPONSE},
+            openapi_extra={"parameters": _openapi_parameters(query, export=True)})
     app.include_router(router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
@@ -157,13 +182,47 @@ async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], mos
                 len(rows.bindings) > limit)
 
 
+def _exporter(query: CuratedQuery) -> Endpoint:
+    async def export(request: Request, runner: RunnerDep, settings: SettingsDep) -> Response:
+        raw = dict(request.query_params)
+        wanted = raw.pop("format", None)
+        fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), (CSV, JSON_OUT))
+        if fmt not in (CSV, JSON_OUT):
+            raise BadRequest("an export is CSV or JSON")
+        try:
+            bindings = query.bind(raw)
+        except ParameterError as error:
+            raise BadRequest(str(error)) from error
+        substitutions = tuple((name, as_oxigraph(term)) for name, term in bindings.items())
+        job = QueryJob(query.sparql, JSON, settings.result_limit, substitutions=substitutions)
+        paged_by_city = query.paged_by_jurisdiction and "city" not in bindings
+        cities = await request.app.state.jurisdictions.current(runner) if paged_by_city else None
+        stream = chunks(runner, job, cities)
+        first = await anext(stream)  # a query that fails at once answers with its error, not a broken file
+        headers = {"X-SPARQL-Query": quote(shown(query.sparql, bindings)),
+                   "X-Export-Cities": str(first.cities),
+                   "Content-Disposition": f'attachment; filename="{query.name}.{fmt.name}"'}
+        names = [city for city, _ in cities] if cities is not None else []
+        body = (csv_stream(first, stream) if fmt == CSV else
+                json_stream(_export_head(query, bindings, names), first, stream))
+        return StreamingResponse(body, media_type=fmt.media_type + ("; charset=utf-8" if fmt == CSV else ""),
+                                 headers=headers)
+
+    export.__doc__ = EXPORT_DESCRIPTION
+    return export
+
+
+def _export_head(query: CuratedQuery, bindings: dict[str, URIRef | Literal],
+                 cities: list[str]) -> dict[str, Any]:
+    return {"query": query.name, "title": query.title, "sparql": shown(query.sparql, bindings),
+            "bindings": {name: term.n3() for name, term in bindings.items()}, "cities": cities}
+
+
 def _respond(request: Request, page: Page, fmt: Format) -> Response:
     if fmt == CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(page.columns)
-        writer.writerows([row.get(c, {}).get("value", "") for c in page.columns] for row in page.rows)
-        return Response((BOM + buffer.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+        lines = csv_lines([page.columns, *([row.get(c, {}).get("value", "") for c in page.columns]
+                                            for row in page.rows)])
+        return Response((BOM + lines).encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"X-SPARQL-Query": quote(page.sparql), "Vary": "Accept",
                                  "Content-Disposition": f'attachment; filename="{page.query.name}.csv"'})
     if fmt == HTML:
@@ -171,7 +230,7 @@ def _respond(request: Request, page: Page, fmt: Format) -> Response:
     document = {"query": page.query.name, "title": page.query.title, "sparql": page.sparql,
                 "bindings": page.bindings, "limit": page.limit, "offset": page.offset, "more": page.more,
                 "columns": page.columns,
-                "rows": [{c: _plain(row[c]) for c in page.columns if c in row} for row in page.rows]}
+                "rows": [{c: plain(row[c]) for c in page.columns if c in row} for row in page.rows]}
     return Response(orjson.dumps(document), media_type="application/json", headers={"Vary": "Accept"})
 
 
@@ -196,19 +255,6 @@ def _comparison_page(request: Request, page: Page) -> Response:
     return Response(body, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
 
-def _plain(term: dict[str, str]) -> object:
-    """A cell as JSON: numbers as numbers, everything else as its lexical form or IRI. A number JSON
-    cannot carry as it is (INF, NaN, an integer past 64 bits) keeps its lexical form too."""
-    if term.get("datatype") in NUMERIC:
-        number = Decimal(term["value"])
-        if not number.is_finite():
-            return term["value"]
-        if number != number.to_integral_value():
-            return float(number)
-        return int(number) if -(2**63) <= number < 2**64 else term["value"]
-    return term["value"]
-
-
 def _by_name(name: str) -> Format:
     for fmt in OUTPUTS:
         if fmt.name == name:
@@ -228,13 +274,16 @@ def _describe(app: FastAPI, query: CuratedQuery) -> dict[str, Any]:
                            for p in query.parameters]}
 
 
-def _openapi_parameters(query: CuratedQuery) -> list[dict[str, Any]]:
+def _openapi_parameters(query: CuratedQuery, export: bool = False) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = [
         {"name": p.name, "in": "query", "required": p.required and p.default is None,
          "description": p.doc + (f" Namespace: {p.namespace}" if p.namespace else ""),
          "schema": {**_OPENAPI_TYPES[p.type], **({"default": p.default} if p.default else {}),
                     **({"enum": list(p.choices)} if p.choices else {})}}
         for p in query.parameters]
+    if export:
+        return [*parameters, {"name": "format", "in": "query", "description": "Overrides Accept.",
+                              "schema": {"type": "string", "enum": [CSV.name, JSON_OUT.name]}}]
     return [*parameters,
             {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 100, "minimum": 1}},
             {"name": "offset", "in": "query", "schema": {"type": "integer", "default": 0, "minimum": 0}},
@@ -248,8 +297,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         return app.openapi_schema
     schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     for (name, parameter), values in app.state.curated_choices.items():
-        for item in schema["paths"].get(f"/queries/{name}", {}).get("get", {}).get("parameters", []):
-            if item["name"] == parameter and values:
-                item["schema"]["enum"] = [value for value, _ in values]
+        for path in (f"/queries/{name}", f"/queries/{name}/export"):
+            for item in schema["paths"].get(path, {}).get("get", {}).get("parameters", []):
+                if item["name"] == parameter and values:
+                    item["schema"]["enum"] = [value for value, _ in values]
     app.openapi_schema = schema
     return schema

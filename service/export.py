@@ -1,0 +1,109 @@
+"""Export: every row of a curated query, in the order of the whole query, a chunk at a time.
+
+The interactive answer of `/queries/<name>` stops at the result limit; an export does not. A
+comparison paged by jurisdiction (with no city bound) is evaluated for EXPORT_CITIES cities at a
+time, in the order of their names (`service/paging.py`), and each chunk's rows are sent as soon as
+they are found: the rows are those of the whole query in the same order, since rows of different
+cities never mix, every evaluation keeps within the query time limit, and the workers serve other
+requests between two chunks. Any other query is one evaluation without a result cap.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from service.paging import City, Rows, with_places
+from service.sparql.formats import JSON
+from service.sparql.runner import INTERNAL_ROWS, QueryJob, QueryRunner
+
+__all__ = ["BOM", "EXPORT_CITIES", "Chunk", "chunks", "csv_lines", "csv_stream", "json_stream", "plain"]
+
+BOM = "\ufeff"
+NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double", "float")}
+EXPORT_CITIES = 64
+"""Cities per evaluation of an export: large enough that the fixed cost of an evaluation does not
+count, small enough that the first rows come at once and no chunk nears the time limit."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The rows of one evaluation, and how far the export has come: cities done of all."""
+
+    rows: Rows
+    cities_done: int
+    cities: int
+
+
+async def chunks(runner: QueryRunner, job: QueryJob, cities: Sequence[City] | None,
+                 size: int = EXPORT_CITIES) -> AsyncIterator[Chunk]:
+    """The rows of `job` (a query without LIMIT), `size` cities at a time when `cities` is given (a
+    comparison paged by jurisdiction), else in one evaluation."""
+    if cities is None:
+        yield Chunk(await _rows(runner, job, job.query), 1, 1)
+        return
+    for first in range(0, max(len(cities), 1), size):
+        chunk = cities[first: first + size]
+        places = [place for _, named in chunk for place in named]
+        rows = await _rows(runner, job, with_places(job.query, places))
+        yield Chunk(rows, first + len(chunk), len(cities))
+
+
+async def _rows(runner: QueryRunner, job: QueryJob, text: str) -> Rows:
+    result = await runner.run(QueryJob(query=text, fmt=JSON, result_limit=INTERNAL_ROWS,
+                                       substitutions=job.substitutions, bounded=True))
+    document = orjson.loads(result.body)
+    return Rows(document["head"]["vars"], document["results"]["bindings"])
+
+
+async def csv_stream(first: Chunk, rest: AsyncIterator[Chunk]) -> AsyncIterator[bytes]:
+    """The chunks as CSV (UTF-8 with BOM, for Excel): the header, then each chunk's rows."""
+    columns = first.rows.variables
+    yield (BOM + csv_lines([columns])).encode("utf-8")
+    async for chunk in _chained(first, rest):
+        if chunk.rows.bindings:
+            yield csv_lines([[row.get(c, {}).get("value", "") for c in columns]
+                             for row in chunk.rows.bindings]).encode("utf-8")
+
+
+async def json_stream(head: dict[str, Any], first: Chunk, rest: AsyncIterator[Chunk]) -> AsyncIterator[bytes]:
+    """One JSON document written as the chunks come: `head`, the columns, then the rows, one a line."""
+    columns = first.rows.variables
+    yield orjson.dumps({**head, "columns": columns})[:-1] + b',"rows":[\n'
+    separator = b""
+    async for chunk in _chained(first, rest):
+        for row in chunk.rows.bindings:
+            yield separator + orjson.dumps({c: plain(row[c]) for c in columns if c in row})
+            separator = b",\n"
+    yield b"\n]}\n"
+
+
+async def _chained(first: Chunk, rest: AsyncIterator[Chunk]) -> AsyncIterator[Chunk]:
+    yield first
+    async for chunk in rest:
+        yield chunk
+
+
+def csv_lines(rows: Sequence[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def plain(term: dict[str, str]) -> object:
+    """A cell as JSON: numbers as numbers, everything else as its lexical form or IRI. A number JSON
+    cannot carry as it is (INF, NaN, an integer past 64 bits) keeps its lexical form too."""
+    if term.get("datatype") in NUMERIC:
+        number = Decimal(term["value"])
+        if not number.is_finite():
+            return term["value"]
+        if number != number.to_integral_value():
+            return float(number)
+        return int(number) if -(2**63) <= number < 2**64 else term["value"]
+    return term["value"]
