@@ -69,9 +69,17 @@ class KeepAlive:
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
             return self._exchange(target, accept)
 
-    def _exchange(self, target: str, accept: str) -> Reply:
+    def post(self, path: str, body: bytes, content_type: str, accept: str = "application/json") -> Reply:
+        """A POST (a SPARQL query as `application/sparql-query`), sent again on a closed connection."""
         try:
-            self._connection.request("GET", target, headers={"Accept": accept})
+            return self._exchange(path, accept, body, content_type)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            return self._exchange(path, accept, body, content_type)
+
+    def _exchange(self, target: str, accept: str, body: bytes | None = None, content_type: str = "") -> Reply:
+        headers = {"Accept": accept, **({"Content-Type": content_type} if body is not None else {})}
+        try:
+            self._connection.request("GET" if body is None else "POST", target, body=body, headers=headers)
             response = self._connection.getresponse()
             return Reply(response.status, response.headers, response.read())
         except (OSError, http.client.HTTPException):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from live_service import serve
+from oxigraph_server import oxigraph_server
 
 from bench.generate import document, places, write_corpus
 from bench.measure import KeepAlive, RequestFailed
@@ -183,3 +185,26 @@ def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert {"home", "policy page", "organ page", "indicator page", "SPARQL workbench"} <= set(timed_pages)
     assert all(isinstance(timed, dict) and timed["runs"] > 0 for timed in timed_pages.values()), timed_pages
     assert "### Web pages (ms, Accept: text/html)" in run.stdout
+
+
+def test_the_analyst_workload_gives_the_same_rows_on_the_embedded_store_and_an_oxigraph_server(
+        corpus_store_path: Path, tmp_path: Path) -> None:
+    """The workload through HTTP on two stores holding the same data: every item answers with rows,
+    and the rows are the same on both (bench/analytics.py compares them)."""
+    copy = tmp_path / "copy"
+    shutil.copytree(corpus_store_path, copy)
+    figures = tmp_path / "analytics.json"
+    with oxigraph_server(copy) as base:
+        run = subprocess.run([sys.executable, "bench/analytics.py", "--documents", "5", "--repeats", "1",
+                              "--warmup", "0", "--store", f"embedded={corpus_store_path}",
+                              "--store", f"oxigraph-server={base}/query", "--json", str(figures)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads(figures.read_text(encoding="utf-8"))
+    kinds = {(r["kind"], r["name"]) for r in results}
+    assert {("whole", name) for name in load_library()} <= kinds
+    assert {("export", name) for name in load_library()} <= kinds
+    assert {("sparql", path.stem) for path in (ROOT / "bench" / "analytics").glob("*.rq")} <= kinds
+    assert {r["store"] for r in results} == {"embedded", "oxigraph-server"}
+    assert all(r["failure"] is None and r["rows"] > 0 and r["same_rows"] for r in results), results
+    assert "| store | documents | kind | query | rows | median ms | p95 ms | load | same rows |" in run.stdout
