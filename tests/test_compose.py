@@ -1,5 +1,6 @@
-"""Deployment: docker-compose.yml (and the Fuseki switch) validate; scripts/topology runs the same
-topology without Docker, and its service processes share one store and hold no state of their own."""
+"""Deployment: docker-compose.yml (and the Fuseki and Virtuoso switches) validate; scripts/topology
+runs the same topology without Docker, and its service processes share one store and hold no state
+of their own."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from service.cli import app as cli_app
 ROOT = Path(__file__).resolve().parent.parent
 Topology = tuple[str, list[str], subprocess.Popen[str]]
 """The store endpoint, the service base URLs and the process of scripts/topology."""
-COMPOSE_FILES = [["docker-compose.yml"], ["docker-compose.yml", "compose.fuseki.yaml"]]
+COMPOSE_FILES = [["docker-compose.yml"], ["docker-compose.yml", "compose.fuseki.yaml"],
+                 ["docker-compose.yml", "compose.virtuoso.yaml"]]
 
 
 def compose_command() -> list[str]:
