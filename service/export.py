@@ -10,8 +10,10 @@ requests between two chunks. Any other query is one evaluation without a result 
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from service.paging import City, Rows, with_places
+from service.paging import City, Rows, evaluate
 from service.sparql.formats import JSON
 from service.sparql.runner import INTERNAL_ROWS, QueryJob, QueryRunner
 
@@ -44,22 +46,28 @@ class Chunk:
 async def chunks(runner: QueryRunner, job: QueryJob, cities: Sequence[City] | None,
                  size: int = EXPORT_CITIES) -> AsyncIterator[Chunk]:
     """The rows of `job` (a query without LIMIT), `size` cities at a time when `cities` is given (a
-    comparison paged by jurisdiction), else in one evaluation."""
+    comparison paged by jurisdiction), else in one evaluation. As many chunks are evaluated at once
+    as the runner has workers; they are yielded in order."""
     if cities is None:
-        yield Chunk(await _rows(runner, job, job.query), 1, 1)
+        result = await runner.run(QueryJob(query=job.query, fmt=JSON, result_limit=INTERNAL_ROWS,
+                                           substitutions=job.substitutions, bounded=True))
+        document = orjson.loads(result.body)
+        yield Chunk(Rows(document["head"]["vars"], document["results"]["bindings"]), 1, 1)
         return
-    for first in range(0, max(len(cities), 1), size):
-        chunk = cities[first: first + size]
-        places = [place for _, named in chunk for place in named]
-        rows = await _rows(runner, job, with_places(job.query, places))
-        yield Chunk(rows, first + len(chunk), len(cities))
-
-
-async def _rows(runner: QueryRunner, job: QueryJob, text: str) -> Rows:
-    result = await runner.run(QueryJob(query=text, fmt=JSON, result_limit=INTERNAL_ROWS,
-                                       substitutions=job.substitutions, bounded=True))
-    document = orjson.loads(result.body)
-    return Rows(document["head"]["vars"], document["results"]["bindings"])
+    window: deque[tuple[asyncio.Task[Rows], int]] = deque()
+    try:
+        for first in range(0, max(len(cities), 1), size):
+            part = cities[first: first + size]
+            window.append((asyncio.create_task(evaluate(runner, job, part)), first + len(part)))
+            if len(window) >= runner.size:  # as many chunks under way as there are workers
+                task, done = window.popleft()
+                yield Chunk(await task, done, len(cities))
+        while window:
+            task, done = window.popleft()
+            yield Chunk(await task, done, len(cities))
+    finally:
+        for task, _ in window:
+            task.cancel()
 
 
 async def csv_stream(first: Chunk, rest: AsyncIterator[Chunk]) -> AsyncIterator[bytes]:

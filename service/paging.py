@@ -14,6 +14,7 @@ The keys (jurisdictions with a stored policy, ordered as ORDER BY orders their n
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,11 +26,21 @@ import pyoxigraph as ox
 
 from service.curated import PLACES_MARKER
 from service.sparql.formats import JSON
-from service.sparql.runner import QueryJob, QueryRunner
+from service.sparql.runner import INTERNAL_ROWS, QueryJob, QueryRunner
 from service.store_stamp import KeptValue, StoreStamp
 
-__all__ = ["FIRST_CITIES", "City", "JurisdictionKeys", "Rows", "cities_needed", "jurisdiction_keys",
-           "rows_by_city", "with_places"]
+__all__ = [
+    "FIRST_CITIES",
+    "City",
+    "JurisdictionKeys",
+    "Rows",
+    "cities_needed",
+    "evaluate",
+    "jurisdiction_keys",
+    "rows_by_city",
+    "split",
+    "with_places",
+]
 
 FIRST_CITIES = 8
 """Cities in the first evaluation. The next ones take as many cities as the rows found so far per
@@ -74,24 +85,41 @@ def with_places(sparql: str, places: Sequence[str]) -> str:
 async def rows_by_city(runner: QueryRunner, job: QueryJob, cities: Sequence[City], wanted: int) -> Rows:
     """The first `wanted` rows of `job` (a paged-by-jurisdiction query without LIMIT), a few cities
     at a time; fewer when the cities run out. Each evaluation costs about what its cities cost, so
-    the page is filled in as few evaluations as the rows per city allow."""
+    the page is filled in as few evaluations as the rows per city allow, and a large one is split
+    among the query workers (`split`)."""
     variables: list[str] = []
     found: list[dict[str, dict[str, str]]] = []
     first, size = 0, FIRST_CITIES
     while True:
         chunk = cities[first: first + size]
-        places = [place for _, named in chunk for place in named]
-        missing = wanted - len(found)
-        text = f"{with_places(job.query, places).rstrip()}\nLIMIT {missing}\n"
-        result = await runner.run(QueryJob(query=text, fmt=JSON, result_limit=missing,
-                                           substitutions=job.substitutions, bounded=True))
-        document = orjson.loads(result.body)
-        variables = document["head"]["vars"]
-        found.extend(document["results"]["bindings"])
+        parts = split(chunk, runner.size)
+        answers = await asyncio.gather(*(evaluate(runner, job, part, wanted - len(found)) for part in parts))
+        variables = answers[0].variables
+        found.extend(binding for answer in answers for binding in answer.bindings)
         first += len(chunk)
         if first >= len(cities) or len(found) >= wanted:
             return Rows(variables, found)
         size = cities_needed(wanted - len(found), len(found) / first, size)
+
+
+async def evaluate(runner: QueryRunner, job: QueryJob, cities: Sequence[City],
+                   most: int = INTERNAL_ROWS) -> Rows:
+    """The rows of `job` for the places of `cities`: the first `most` of them, in the query's order."""
+    places = [place for _, named in cities for place in named]
+    text = f"{with_places(job.query, places).rstrip()}\nLIMIT {most}\n"
+    result = await runner.run(QueryJob(query=text, fmt=JSON, result_limit=most,
+                                       substitutions=job.substitutions, bounded=True))
+    document = orjson.loads(result.body)
+    return Rows(document["head"]["vars"], document["results"]["bindings"])
+
+
+def split(cities: Sequence[City], parts: int) -> list[Sequence[City]]:
+    """`cities` in up to `parts` consecutive runs of at least FIRST_CITIES cities, to be evaluated at
+    once by as many query workers: their rows, concatenated in this order, are the rows of the whole
+    run, since rows of different cities never mix."""
+    count = max(1, min(parts, len(cities) // FIRST_CITIES))
+    step = math.ceil(len(cities) / count) if cities else 1
+    return [cities[start: start + step] for start in range(0, max(len(cities), 1), step)]
 
 
 def cities_needed(missing: int, rows_per_city: float, size: int) -> int:

@@ -134,16 +134,18 @@ def test_export_is_described_for_the_pages_that_link_to_it(base: str) -> None:
     assert {"topic", "city", "kind", "format"} <= set(names) and "limit" not in names
 
 
-@pytest.mark.parametrize("size", [1, 2, 64])
-def test_chunks_of_any_size_give_the_rows_of_the_whole_query(size: int, corpus_store_path: Path) -> None:
-    """A chunk of cities at a time, in key order: concatenated, the whole query's rows in its order."""
+@pytest.mark.parametrize(("size", "workers"), [(1, 1), (1, 3), (2, 2), (64, 2)])
+def test_chunks_of_any_size_give_the_rows_of_the_whole_query(size: int, workers: int,
+                                                             corpus_store_path: Path) -> None:
+    """A chunk of cities at a time, as many at once as there are workers, yielded in key order:
+    concatenated, the whole query's rows in its order, and the progress only goes forward."""
     query = LIBRARY["incentives-by-topic"]
     columns, rows = whole(corpus_store_path, "incentives-by-topic", {"topic": "PledgeFinancing"})
     bound = tuple((k, as_oxigraph(v)) for k, v in query.bind({"topic": "PledgeFinancing"}).items())
     assert len(rows) > 1
 
     async def exported() -> tuple[list[list[str]], list[tuple[int, int]]]:
-        runner = QueryRunner(corpus_store_path, 1, 30)
+        runner = QueryRunner(corpus_store_path, workers, 30)
         await runner.start()
         try:
             cities = await jurisdiction_keys(StoreStamp(corpus_store_path)).current(runner)

@@ -24,7 +24,7 @@ from ingest.vocabulary import load_vocabulary
 from service.app import create_app
 from service.config import Settings
 from service.curated import HeaderError, as_oxigraph, load_library, parse_query
-from service.paging import FIRST_CITIES, cities_needed, with_places
+from service.paging import FIRST_CITIES, cities_needed, split, with_places
 
 PAGED = sorted(name for name, query in load_library().items() if query.paged_by_jurisdiction)
 
@@ -123,3 +123,22 @@ def test_a_paged_query_must_mark_its_places_and_order_by_city(body: str, problem
 def test_the_next_evaluation_takes_the_cities_the_page_needs(missing: int, rows_per_city: float, size: int,
                                                             expected: int) -> None:
     assert cities_needed(missing, rows_per_city, size) == expected
+
+
+CITIES = [(f"city{n:02d}", (f"place{n}",)) for n in range(40)]
+
+
+@pytest.mark.parametrize(("count", "parts", "sizes"), [
+    (8, 2, [8]),
+    (16, 2, [8, 8]),
+    (17, 2, [9, 8]),
+    (40, 3, [14, 14, 12]),
+    (40, 1, [40]),
+    (0, 2, [0]),
+])
+def test_a_large_evaluation_is_split_among_the_workers_in_order(count: int, parts: int,
+                                                                sizes: list[int]) -> None:
+    """Runs of at least FIRST_CITIES cities, one per worker, which put back together are the cities."""
+    found = split(CITIES[:count], parts)
+    assert [len(part) for part in found] == sizes
+    assert [city for part in found for city in part] == CITIES[:count]
