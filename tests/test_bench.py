@@ -17,6 +17,7 @@ from live_service import serve
 from oxigraph_server import oxigraph_server
 
 from bench.generate import document, places, write_corpus
+from bench.growth import windows
 from bench.measure import KeepAlive, RequestFailed
 from bench.run import page_places, retry_after, same_rows
 from ingest.build import DocumentGraph, build, build_all, ingest_all
@@ -208,3 +209,13 @@ def test_the_analyst_workload_gives_the_same_rows_on_the_embedded_store_and_an_o
     assert {r["store"] for r in results} == {"embedded", "oxigraph-server"}
     assert all(r["failure"] is None and r["rows"] > 0 and r["same_rows"] for r in results), results
     assert "| store | documents | kind | query | rows | median ms | p95 ms | load | same rows |" in run.stdout
+
+
+@pytest.mark.parametrize(("marks", "every", "rates"), [
+    ([(1.0, 10, 0.5), (2.0, 20, 0.7)], 10, [(10, 10.0, 0.5), (20, 10.0, 0.7)]),
+    ([(1.0, 5, 0.0), (2.0, 10, 0.0), (4.0, 20, 1.0)], 10, [(10, 5.0, 0.0), (20, 5.0, 1.0)]),
+    ([(3.0, 9, 0.0)], 10, []),
+])
+def test_the_ingest_rate_is_read_over_windows_of_documents(
+        marks: list[tuple[float, int, float]], every: int, rates: list[tuple[int, float, float]]) -> None:
+    assert windows(marks, every) == rates
