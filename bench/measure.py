@@ -50,8 +50,8 @@ class Reply:
 class KeepAlive:
     """GET requests over one kept-alive HTTP/1.1 connection: the standard library's client.
 
-    The client's own time is part of every latency measured, and not the service's: per curated
-    page (28 kB of JSON) httpx spends about 1.1 ms of CPU on this machine and http.client 0.35 ms.
+    The client's own time is part of every latency measured, and not the service's: the standard
+    library's client spends a third of what httpx does per curated page (bench/README.md).
     The service closes a connection idle for 5 s (uvicorn's keep-alive timeout), as it is between
     two queries while rdflib runs; a GET that finds its connection closed goes again on a new one.
     """
@@ -175,8 +175,8 @@ def _reference_worker(nquads: Path, connection: Connection) -> None:
 
     dataset = Dataset(default_union=True)
     dataset.parse(nquads, format="nquads")
-    _answer(dataset, "ASK {}", {})  # the first query imports rdflib's SPARQL plugin and builds its grammar
-    # (~150 ms): done here once, or every forked child would pay it again in its timed run
+    _answer(dataset, "ASK {}", {})  # the first query imports rdflib's SPARQL plugin and builds its grammar:
+    # done here once, or every forked child would pay it again in its timed run (bench/README.md)
     gc.freeze()  # forked children then share the loaded pages instead of copying what the collector touches
     connection.send(len(dataset))
     while True:

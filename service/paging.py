@@ -125,7 +125,7 @@ def split(cities: Sequence[City], parts: int) -> list[Sequence[City]]:
 def cities_needed(missing: int, rows_per_city: float, size: int) -> int:
     """Cities for the next evaluation: enough for the rows still missing at the rate seen so far, but
     at most four times the last evaluation's `size`, since a rate read from a few cities can be far
-    off (2 rows in 8 cities once asked for 471 cities where 104 filled the page)."""
+    off (bench/README.md, "Analytics at scale")."""
     most = min(size * GROWTH, MOST_CITIES)
     if rows_per_city == 0:
         return most
