@@ -1,5 +1,6 @@
 """The readers per format: a policy saved as a government web page, a repost, a Word file, a
-PDF (one and two columns) or Markdown gives the record its plain text gives, quotes that are
+PDF (one and two columns) or Markdown, or copied as text from a page or a law database, gives
+the record its plain text gives, quotes that are
 in the file, and for PDF the page of every fact. The inputs are made here from the corpus
 (bench/formats.py: python-docx, reportlab with a CJK font, the layout of real sites)."""
 
@@ -19,6 +20,7 @@ from bench import formats
 from ingest.build import build
 from ingest.pipeline import extract_record
 from ingest.read import read_data, read_file
+from ingest.read.html import page_text
 from ingest.vocab import PKG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +39,26 @@ def _fields(path: Path) -> formats.Fields:
 MAKERS: dict[str, tuple[str, Callable[[Path], bytes]]] = {
     "gov-page": (".html", lambda path: formats.gov_page(_original(path), _fields(path)).encode()),
     "repost-gb18030": (".html", lambda path: formats.repost_page(_original(path), _fields(path), "gb18030")),
+    "copied-page": (".txt", lambda path: _copied_page(path).encode()),
+    "database-copy": (".txt", lambda path: _database_copy(path).encode("gb18030")),
     "docx": (".docx", lambda path: formats.docx(_original(path))),
     "markdown": (".md", lambda path: formats.markdown(_original(path)).encode()),
     "pdf": (".pdf", lambda path: formats.pdf(_original(path))),
     "pdf-two-columns": (".pdf", lambda path: formats.pdf(_original(path), columns=2)),
 }
+
+
+def _database_copy(path: Path) -> str:
+    """The text as a law database gives it: its 【…】 header above the document."""
+    fields = _fields(path)
+    header = (f"【发布部门】{fields.issuer}\n【发文字号】{fields.doc_number}\n"
+              f"【发布日期】{fields.date_written}\n【时效性】现行有效\n【效力级别】地方规范性文件\n")
+    return header + _original(path)
+
+
+def _copied_page(path: Path) -> str:
+    """The text of a government page as a user copies it from the browser."""
+    return page_text(formats.gov_page(_original(path), _fields(path)), path.name)
 
 
 def _original(path: Path) -> str:

@@ -45,8 +45,10 @@ def test_an_element_named_like_furniture_that_holds_the_text_is_kept() -> None:
     assert "对每件发明专利补助1000元" in page_text(page(body), "x.html")
 
 
-def test_title_of_the_page_when_the_body_lacks_it() -> None:
-    head = '<meta charset="utf-8"><title>某市专利资助办法_政策文件_某市人民政府</title>'
+@pytest.mark.parametrize("head", [
+    '<meta charset="utf-8"><title>某市专利资助办法_政策文件_某市人民政府</title>',
+    '<meta name="ArticleTitle" content="某市专利资助办法"><title>政策文件 - 某市人民政府</title>'])
+def test_title_of_the_page_when_the_body_lacks_it(head: str) -> None:
     assert page_text(page("<p>第一条 为了保护专利权。</p>", head), "x.html").startswith("某市专利资助办法\n")
 
 

@@ -59,12 +59,15 @@ def read(data: bytes, name: str) -> SourceText:
 
 
 def page_text(markup: str, name: str) -> str:
-    """The page's text as printed, without site furniture."""
+    """The page's text as printed, without site furniture; when the body lacks the page's title
+    (the ArticleTitle that government sites declare, else <title> without the site's name), it
+    goes first."""
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup))
     except (etree.ParserError, ValueError) as error:
         raise IngestError(name, "read", f"not a web page: {error}") from error
-    title = root.findtext(".//title") or ""
+    article_title = root.xpath("//meta[@name='ArticleTitle']/@content")
+    title = article_title[0] if article_title else root.findtext(".//title") or ""
     body = root.find("body")
     if body is None:
         body = root
