@@ -33,6 +33,13 @@ def divisions() -> dict[str, tuple[Jurisdiction, ...]]:
 
 
 @cache
+def by_code(code: str) -> Jurisdiction | None:
+    """The division of a GB/T 2260 code (350500 → 泉州市), or None."""
+    codes = {division.code: division for found in divisions().values() for division in found}
+    return codes.get(code)
+
+
+@cache
 def _longest_name() -> int:
     return max(len(name) for name in divisions())
 

@@ -122,3 +122,12 @@ def test_symlink_to_a_device_is_not_read(tmp_path: Path) -> None:
 def test_missing_file_and_directory(tmp_path: Path, name: str, reason: str) -> None:
     with pytest.raises(IngestError, match=reason):
         read_file(tmp_path / name)
+
+
+def test_zip_bomb_docx_is_refused_before_it_is_unpacked() -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/styles.xml", bytes(201 * 2**20))
+    with pytest.raises(IngestError, match=r"^bomb\.docx: read: damaged DOCX file: it unpacks to 201 MB"):
+        read_data(bomb.getvalue(), "bomb.docx")

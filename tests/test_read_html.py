@@ -52,6 +52,11 @@ def test_title_of_the_page_when_the_body_lacks_it(head: str) -> None:
     assert page_text(page("<p>第一条 为了保护专利权。</p>", head), "x.html").startswith("某市专利资助办法\n")
 
 
+def test_utf8_page_that_kept_its_old_charset() -> None:
+    markup = page("<p>知识产权质押融资</p>", '<meta charset="gb2312">')
+    assert read_data(markup.encode("utf-8"), "saved.html").text == "知识产权质押融资\n"
+
+
 @pytest.mark.parametrize(("charset", "printed"), [
     ("gb2312", "知识产权质押融资"), ("gbk", "知识产权质押融资"), ("gb18030", "知识产权质押融资"),
     ("big5", "知識產權質押融資")])

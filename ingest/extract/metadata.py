@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from ingest.divisions import names_in, resolve
+from ingest.divisions import by_code, names_in, resolve
 from ingest.extract.fields import FIELD_NAMES, labelled_fields
 from ingest.record import Jurisdiction, PolicyRecord
 from ingest.segment import Document, Line, cn_number, lines_of
@@ -33,6 +33,9 @@ _STATUS = re.compile(r"[（(](征求意见稿|送审稿|草案|讨论稿|代拟�
 """Status markers of a draft: no part of the title."""
 _BREADCRUMB = re.compile(r"^.*(首页|当前位置|您的位置|所在位置|[>›»])")
 """Site navigation glued before a title: EHS中国 法规首页 惠州市人民政府关于…."""
+_PAGE_TAIL = re.compile(r"[_|｜].*$|[（(]?(19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}([0-9:]{5,8})?[)）]?$")
+"""What a page's title line carries after the title: the site's name (…_某市人民政府门户网站,
+…|政府信息公开), the date of posting."""
 _NOTICE = re.compile(r"(?P<issuer>.*?)关于(印发|转发|下发|公布)(?P<title>.+)的通知")
 _NUMBER = r"[\u4e00-\u9fff]{1,12}[〔\[【(（［﹝](19|20)\d{2}[〕\]】)）］﹞]第?\d+号"
 _DOC_NUMBER = re.compile(rf"((发文字号|文号)[：:])?[（(]?(?P<number>{_NUMBER})[）)]?")
@@ -111,7 +114,7 @@ def own_title(lines: list[Line]) -> str | None:
         runs = _runs(lines, i)
         opens = [k for k in range(1, len(runs)) if _opens_with_place(compact(lines[i + k].text))]
         for joined in runs[:opens[0]] if opens else runs:
-            joined = _BREADCRUMB.sub("", joined)
+            joined = _PAGE_TAIL.sub("", _BREADCRUMB.sub("", joined))
             if _OWN_TITLE.fullmatch(joined):
                 return joined
     return None
@@ -265,8 +268,8 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
             for line in lines_of(document.back)]
     found = labelled_fields(front + back)
     fields = found.values
-    front = [line for i, line in enumerate(front) if i not in found.lines]
-    back = [line for i, line in enumerate(back, start=len(lines_of(document.front))) if i not in found.lines]
+    front, back = ([line for i, line in enumerate(part, start) if i not in found.lines]
+                   for part, start in ((front, 0), (back, len(front))))
     warnings: list[str] = []
 
     def chosen(name: str, field: str | None, guess: str | None, same: bool | None = None) -> str | None:
@@ -293,9 +296,22 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
     written = field_date(fields.get("date_written", ""))
     date = chosen("date_written", written, date_issued(front + back)) if written else None
     date = date or date_issued(front + back, field_date(fields.get("date_published", "")))
+    place = jurisdiction(organ, title, document.front)
     return replace(record, title=title, doc_number=number, issuer=organ, date_issued=date,
-                   jurisdiction=jurisdiction(organ, title, document.front),
+                   jurisdiction=place if place.name else _indexed_place(fields.get("index_number", "")),
                    warnings=(*record.warnings, *warnings))
+
+
+_CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}(?P<division>\d{6})[0-9A-HJ-NPQRTUWXY]{10}")
+"""The unified social credit code that opens a 索引号: its third to eighth characters are the
+division code of the organ that registered the document (11350500003591037R → 350500, 泉州市)."""
+
+
+def _indexed_place(index_number: str) -> Jurisdiction:
+    """The jurisdiction a 索引号 names through its organ's credit code, when nothing else does."""
+    match = _CREDIT_CODE.match(index_number.strip())
+    found = by_code(match["division"]) if match else None
+    return found or Jurisdiction()
 
 
 def _similar(a: str, b: str) -> bool:

@@ -30,8 +30,8 @@ from ingest.read.tables import label_pairs
 __all__ = ["read"]
 
 _BODY = "word/document.xml"
-_MAX_XML = 200 * 2**20
-"""The body's XML unpacked: refuse more (a zip bomb) before python-docx loads it."""
+_MAX_UNPACKED = 200 * 2**20
+"""The package's parts unpacked: refuse more (a zip bomb) before python-docx loads them."""
 _OLE2 = b"\xd0\xcf\x11\xe0"
 
 
@@ -52,14 +52,15 @@ def _open(data: bytes, name: str) -> Document:
                           "the password in Word) or a Word 97-2003 file renamed .docx (save it as .docx)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo(_BODY)
+            archive.getinfo(_BODY)
+            unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
         raise IngestError(name, "read", f"not a DOCX file: not a zip archive, or a damaged one ({error})"
                           ) from error
     except KeyError as error:
         raise IngestError(name, "read", f"not a DOCX file: a zip archive without {_BODY}") from error
-    if info.file_size > _MAX_XML:
-        raise IngestError(name, "read", f"damaged DOCX file: its body unpacks to {info.file_size >> 20} MB")
+    if unpacked > _MAX_UNPACKED:
+        raise IngestError(name, "read", f"damaged DOCX file: it unpacks to {unpacked >> 20} MB")
     try:
         return docx.Document(io.BytesIO(data))
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:

@@ -12,6 +12,7 @@ read as labelled fields by extract.metadata, which lets them win over guesses fr
 
 from __future__ import annotations
 
+import codecs
 import re
 from functools import cache
 from importlib import resources
@@ -82,7 +83,14 @@ def page_text(markup: str, name: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """The page decoded by its declared charset (GB2312 and GBK as GB18030), else as text is."""
+    """The page decoded as UTF-8 when it is (a browser saves pages in UTF-8 and may keep the
+    original's charset=gb2312), else by its declared charset (GB2312 and GBK as GB18030), else as
+    text is decoded."""
+    if not data.startswith(codecs.BOM_UTF16_LE) and not data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     declared = _CHARSET.search(data[:4096])
     if declared:
         charset = (declared[1] or declared[2]).decode("ascii").lower()
