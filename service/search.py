@@ -23,10 +23,9 @@ from service.search_words import term_counts, topic_labels, topic_name
 __all__ = ["BM25", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary"]
 
 TOPIC_WEIGHT = 0.5
-"""Weight of the topic ranking against the word ranking (each scaled to its best) for a short query."""
-PARAGRAPH = 40
-"""A query this long or longer is a pasted paragraph: its own words say enough, and the labels it
-happens to name are a weaker guide, so its topic ranking weighs half."""
+"""Weight of the topic ranking against the word ranking (each scaled to its best)."""
+PRIMARY_SHARE = 0.5
+"""What a measure mainly about a pasted paragraph's primary topic adds to its topic ranking."""
 MAX_QUERY_TERMS = 64
 """A pasted paragraph is cut to its rarest terms: they carry the meaning and bound the work."""
 K1, B = 1.5, 0.75
@@ -133,7 +132,7 @@ class MeasureIndex:
             text = " ".join(label for label, name in topic_labels().items() if name == filters.topic)
         if text:
             understood = understand(text)
-            scores, words = self._ranked(understood, TOPIC_WEIGHT / (2 if len(text) >= PARAGRAPH else 1))
+            scores, words = self._ranked(understood)
             topics = tuple(sorted(understood.topics))
         else:
             scores, words, topics = np.ones(len(self.hits), dtype=np.float32), [], ()
@@ -147,16 +146,19 @@ class MeasureIndex:
         hits = tuple(replace(self.hits[i], score=round(float(scores[i]), 4) if text else 0.0) for i in page)
         return SearchResult(len(candidates), topics, hits, tuple(words), self.facets.counts(matched, masks))
 
-    def _ranked(self, understood: Understood, topic_weight: float) -> tuple[np.ndarray, list[str]]:
+    def _ranked(self, understood: Understood) -> tuple[np.ndarray, list[str]]:
         """The word ranking (weighted BM25) and the topic ranking (the query's topics that a measure
-        carries, a measure with fewer topics being more about each), each scaled to its best, summed."""
+        carries, a measure with fewer topics being more about each, one mainly about a paragraph's
+        primary topic more), each scaled to its best, summed."""
         words = self._bm25(understood.words)
         topics = np.zeros(len(self.hits), dtype=np.float32)
         for name, weight in understood.topics.items():
             rows = self.facets.topic_rows(name)
             topics[rows] += weight / np.sqrt(self.facets.topic_counts[rows])
+        if understood.primary:
+            topics[self.facets.primary_rows(understood.primary)] += PRIMARY_SHARE
         scores = np.zeros(len(self.hits), dtype=np.float32)
-        for part, weight in ((words[0], 1.0), (topics, topic_weight)):
+        for part, weight in ((words[0], 1.0), (topics, TOPIC_WEIGHT)):
             best = float(part.max()) if len(part) else 0.0
             if best > 0:
                 scores += weight * part / best

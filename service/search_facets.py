@@ -72,18 +72,26 @@ class Facets:
                         for name in ("jurisdiction", "province", "year", "document_type", "validity")}
         self.years = np.array([hit.year or 0 for hit in hits], dtype=np.int32)
         topic_rows: dict[str, list[int]] = defaultdict(list)
+        primary_rows: dict[str, list[int]] = defaultdict(list)
         places: dict[str, list[int]] = defaultdict(list)
         for row, hit in enumerate(hits):
             for name in hit.topics:
                 topic_rows[name].append(row)
+            if hit.topics:
+                primary_rows[hit.topics[0]].append(row)
             for place in {hit.jurisdiction, hit.parent, hit.province} - {""}:
                 places[place].append(row)
         self.topics = {name: np.array(rows, dtype=np.int64) for name, rows in sorted(topic_rows.items())}
+        self.primary = {name: np.array(rows, dtype=np.int64) for name, rows in primary_rows.items()}
         self.topic_counts = np.array([max(1, len(hit.topics)) for hit in hits], dtype=np.float32)
         self.places = {place: np.array(rows, dtype=np.int64) for place, rows in places.items()}
 
     def topic_rows(self, topic: str) -> np.ndarray:
         return self.topics.get(topic, np.zeros(0, dtype=np.int64))
+
+    def primary_rows(self, topic: str) -> np.ndarray:
+        """The rows of the measures mainly about the topic (their pkg:primaryTopic)."""
+        return self.primary.get(topic, np.zeros(0, dtype=np.int64))
 
     def masks(self, filters: Filters) -> dict[str, np.ndarray]:
         """One mask per facet that a filter restricts."""

@@ -76,6 +76,7 @@ class Hit:
     document_type: str
     validity: str
     topics: tuple[str, ...]
+    """Local names of its topics, the primary topic (pkg:primaryTopic) first."""
     money: tuple[Money, ...] = ()
     units: tuple[Unit, ...] = ()
     score: float = 0.0
@@ -130,7 +131,14 @@ def _hit(row: dict[str, str]) -> Hit:
         parent=shared["parent"], province=shared["province"], policy=shared["policy"],
         policy_title=shared["policyTitle"], doc_number=shared["number"], date=shared["date"],
         document_type=document_type(shared["policyTitle"]), validity=UNKNOWN_VALIDITY,
-        topics=tuple(sorted(iri.removeprefix(str(TOPIC)) for iri in row.get("topics", "").split() if iri)))
+        topics=_topics(row.get("topics", ""), row.get("primary", "")))
+
+
+def _topics(iris: str, primary: str) -> tuple[str, ...]:
+    """Topic local names, the primary one first, the others in name order."""
+    names = sorted(iri.removeprefix(str(TOPIC)) for iri in iris.split() if iri)
+    first = primary.removeprefix(str(TOPIC))
+    return (first, *(name for name in names if name != first)) if first in names else tuple(names)
 
 
 def _money(row: dict[str, str]) -> Money:

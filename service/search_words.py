@@ -19,7 +19,7 @@ from ingest.schemes import concept_labels
 from ingest.vocab import TOPIC
 from service.errors import BadRequest
 
-__all__ = ["LABEL_KINDS", "highlights", "term_counts", "tokens", "topic_labels", "topic_name"]
+__all__ = ["LABEL_KINDS", "highlights", "term_counts", "tokens", "topic_labels", "topic_name", "word_bounds"]
 
 LABEL_KINDS = ("prefLabel", "altLabel", "hiddenLabel")
 _WORD = re.compile(r"\w")
@@ -48,6 +48,16 @@ def tokens(text: str) -> list[str]:
                   if tokenizer.FREQ.get(word[i:(j := i + size)])]
         found.append(word)
     return [token.lower() for token in found]
+
+
+def word_bounds(text: str) -> set[int]:
+    """The offsets where jieba's words of the text begin or end: a word found inside the text
+    counts only from one to another (职工 is no word of 专职工作人员)."""
+    bounds, offset = {0}, 0
+    for word in _tokenizer().lcut(text):
+        offset += len(word)
+        bounds.add(offset)
+    return bounds
 
 
 def term_counts(texts: Sequence[str]) -> list[dict[str, int]]:

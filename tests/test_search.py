@@ -126,6 +126,33 @@ def test_a_pasted_paragraph_is_cut_to_its_rarest_terms(small_index: MeasureIndex
     assert ranked(small_index, text=paragraph)[0] == "b"
 
 
+def test_a_word_said_again_weighs_more_up_to_a_bound() -> None:
+    words = understand("支持专利转让，鼓励专利许可，推动专利开放许可").words
+    assert words["转让"] == 1 < words["许可"] < words["专利"] < 3
+
+
+def test_a_pasted_paragraph_is_about_its_primary_topic() -> None:
+    """It names 贴息 and 保险 in passing; it acts on pledge financing."""
+    understood = understand("开展知识产权质押融资入园惠企行动，推动银行扩大知识产权质押贷款规模，"
+                            "建立质押融资风险补偿机制，对按期还款的企业给予贴息，提升保险保障水平。")
+    assert understood.primary == "PledgeFinancing" and understood.topics == {"PledgeFinancing": 1.0}
+
+
+def test_a_drafters_word_counts_where_it_is_a_word_of_the_text() -> None:
+    assert "职务" not in understand("各镇街至少配备一名专职工作人员").words
+    assert "职务" in understand("职工的发明归谁").words
+
+
+def test_measures_mainly_about_a_paragraphs_primary_topic_rank_first() -> None:
+    text = "推进知识产权质押融资，完善质押融资风险补偿，加强知识产权保护宣传。"
+    index = MeasureIndex.of([
+        measure("a", text, "甲市", "2021-03-01", "PublicityEducation PledgeFinancing"),
+        measure("b", text, "乙市", "2021-03-01", "PledgeFinancing PublicityEducation"),
+    ])
+    paragraph = "鼓励银行开展知识产权质押融资，对企业知识产权质押贷款给予贴息，建立质押融资风险补偿资金池。"
+    assert ranked(index, text=paragraph) == ["b", "a"]
+
+
 def test_facets_count_matches_under_the_other_filters(small_index: MeasureIndex) -> None:
     """A facet already chosen still lists its other values, so that a page can offer them."""
     facets = small_index.search(Query("知识产权", Filters(jurisdiction="乙市"))).facets
@@ -294,6 +321,12 @@ def test_filters_over_the_corpus(base: str) -> None:
     assert years == {"2021"}
     hits = search(base, q="金融", topic="PledgeFinancing", limit=50)["hits"]
     assert hits and all("PledgeFinancing" in hit["topics"] for hit in hits)
+
+
+def test_hits_list_the_primary_topic_first(base: str) -> None:
+    hit = search(base, q="知识产权质押融资贴息", jurisdiction="泉州")["hits"][0]
+    assert hit["title"] == "开展知识产权质押融资贴息" and hit["topics"][0] == "PledgeFinancing"
+    assert hit["topics"][1:] == sorted(hit["topics"][1:])
 
 
 @pytest.mark.parametrize("params", [

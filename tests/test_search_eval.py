@@ -17,7 +17,7 @@ from service.search_cache import CATALOGUE_QUERY
 from service.search_rows import hits_of, queries_for
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "search"
-FLOORS = {"topic": 0.90, "paraphrase": 0.65, "paragraph": 0.78}
+FLOORS = {"topic": 0.90, "paraphrase": 0.75, "paragraph": 0.90}
 """Below the figures the README reports, so that a change that loses ranking quality fails here."""
 
 
