@@ -10,9 +10,11 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 from service.config import Settings
 from service.errors import ServiceError
+from service.middleware import ResponseHeaders
 from service.pages import handle_error_page, static_files
 from service.paging import jurisdiction_keys
 from service.routes import (
@@ -29,7 +31,7 @@ from service.routes import (
     sparql,
 )
 from service.search_cache import SearchIndexCache
-from service.sparql.runner import QueryRunner
+from service.sparql.runner import QueryRunner, WorkerLimits
 from service.store_stamp import StoreStamp
 
 DESCRIPTION = """\
@@ -41,13 +43,21 @@ document graphs. Every error has the body `{"error": {"status": …, "message": 
 """
 
 
+class _Service(FastAPI):
+    """FastAPI with ResponseHeaders outside all of its middleware, its server-error answers included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return ResponseHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The service over the store that `settings` names; query workers live as long as the app."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limits = WorkerLimits(settings.worker_memory * 2**20, settings.answer_limit * 2**20)
         runner = QueryRunner(Path(settings.store_path), settings.query_workers, settings.query_timeout,
-                             settings.sparql_endpoint)
+                             settings.sparql_endpoint, limits=limits)
         await runner.start()
         app.state.runner = runner
         await queries.load_choices(app, runner)
@@ -58,8 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.search.close()
             runner.close()
 
-    app = FastAPI(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
-                  docs_url=None, redoc_url=None)
+    app = _Service(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
+                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     path = None if settings.sparql_endpoint else Path(settings.store_path)
     app.state.search = SearchIndexCache(path)

@@ -22,7 +22,7 @@ from ingest.store import Solutions, Store, StoreUnreachable, connect
 from ingest.store.updates import is_iri
 from ingest.vocabulary import load_vocabulary
 from service.batch import INGESTED, NOT_ATTEMPTED, REFUSED, SKIPPED, Batch, Outcomes, skipped_note
-from service.config import Settings
+from service.config import Settings, SettingsError
 from service.curated import ParameterError, load_library, page_bounds, paged
 from service.errors import ServiceError
 
@@ -48,8 +48,19 @@ def configure(
              "(env: POLICYKG_SPARQL_UPDATE_ENDPOINT).")] = None,
 ) -> None:
     """Build the one Settings object every command reads from ctx.obj."""
-    ctx.obj = Settings.from_env(store_path=store, sparql_endpoint=endpoint,
-                                sparql_update_endpoint=update_endpoint)
+    with settings_checked():
+        ctx.obj = Settings.from_env(store_path=store, sparql_endpoint=endpoint,
+                                    sparql_update_endpoint=update_endpoint)
+
+
+@contextmanager
+def settings_checked() -> Iterator[None]:
+    """A setting that cannot be used is one error line and exit status 2."""
+    try:
+        yield
+    except SettingsError as error:
+        typer.echo(f"error: settings: {error}", err=True)
+        raise typer.Exit(2) from error
 
 
 def corpus_files(paths: list[Path]) -> list[Path]:
@@ -235,15 +246,21 @@ def serve(
         help="Most rows or triples per answer (env POLICYKG_RESULT_LIMIT, default 10000).")] = None,
     query_workers: Annotated[int | None, typer.Option(
         help="Query worker processes (env POLICYKG_QUERY_WORKERS, default the CPUs, 2–4).")] = None,
+    worker_memory: Annotated[int | None, typer.Option(
+        help="Megabytes one query worker may take (env POLICYKG_WORKER_MEMORY, default 2048).")] = None,
+    answer_limit: Annotated[int | None, typer.Option(
+        help="Most megabytes of terms in one answer (env POLICYKG_ANSWER_LIMIT, default 64).")] = None,
 ) -> None:
     """Serve the HTTP API (/sparql, /health, /dump, /ontology, /docs) over the store."""
     import uvicorn
 
     from service.app import create_app
 
-    limits = {"query_timeout": query_timeout, "result_limit": result_limit, "query_workers": query_workers}
+    limits = {"query_timeout": query_timeout, "result_limit": result_limit, "query_workers": query_workers,
+              "worker_memory": worker_memory, "answer_limit": answer_limit}
     chosen = {name: value for name, value in limits.items() if value is not None}
-    settings = dataclasses.replace(ctx.obj, **chosen)
+    with settings_checked():
+        settings = dataclasses.replace(ctx.obj, **chosen)
     uvicorn.run(create_app(settings), host=host, port=port)
 
 

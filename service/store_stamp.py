@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from ingest.vocab import CATALOG_GRAPH
-from service.sparql.runner import QueryRunner, store_signature
+from service.sparql.runner import QueryRunner
+from service.sparql.worker import store_signature
 
 __all__ = ["STAMP_INTERVAL", "KeptValue", "Signature", "StoreStamp"]
 

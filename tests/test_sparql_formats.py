@@ -13,7 +13,7 @@ import rdflib
 from service.errors import NotAcceptable
 from service.sparql import formats
 from service.sparql.formats import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
-from service.sparql.runner import QueryJob, execute
+from service.sparql.worker import QueryJob, execute
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 ROWS = [

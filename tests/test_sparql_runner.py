@@ -1,12 +1,15 @@
 """The worker pool: workers worn by large answers are replaced, store handles worn by long evaluations
 are reopened while the worker is idle; a separate pool for bulk reads, over the same store, gone when
-the read ends."""
+the read ends; a query past the memory limit, or one that crashes its worker, fails alone; answers
+are cut at their byte limit."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import multiprocessing
+import os
+import signal
 import socket
 import threading
 import time
@@ -14,19 +17,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from service.errors import ServiceError, Unavailable
 from service.search_cache import SearchIndexCache
-from service.sparql import runner as runner_module
+from service.sparql import worker as worker_module
 from service.sparql.formats import JSON
 from service.sparql.runner import (
-    IDLE_BEFORE_REFRESH,
     INTERNAL_ROWS,
     LARGE_ANSWER,
     QueryJob,
     QueryResult,
     QueryRunner,
+    WorkerLimits,
 )
+from service.sparql.worker import IDLE_BEFORE_REFRESH, execute
 
 POLICIES = "SELECT ?policy WHERE { ?policy a <https://w3id.org/policykg/def#Policy> } ORDER BY ?policy"
 PAIRS = """SELECT ?a ?b WHERE { ?a a <https://w3id.org/policykg/def#Measure> .
@@ -43,7 +49,7 @@ def children() -> set[int]:
 
 @asynccontextmanager
 async def one_worker(store: Path, retire_after: int | None = None) -> AsyncIterator[QueryRunner]:
-    runner = QueryRunner(store, 1, 30, retire_after=retire_after)
+    runner = QueryRunner(store, 1, 30, retire_after=retire_after, spares=0)
     await runner.start()
     try:
         yield runner
@@ -113,20 +119,20 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
     """A worker's loop (`_serve`) in a thread of the test: a small job leaves the handle as it is, a
     job past the wear limit has it reopened after the idle pause, and the reopened handle answers."""
     refreshed: list[float] = []
-    refresh = runner_module._StoreReader.refresh
+    refresh = worker_module.StoreReader.refresh
 
-    def counted(reader: runner_module._StoreReader) -> None:
+    def counted(reader: worker_module.StoreReader) -> None:
         refreshed.append(reader.evaluated)
         refresh(reader)
 
-    monkeypatch.setattr(runner_module._StoreReader, "refresh", counted)
+    monkeypatch.setattr(worker_module.StoreReader, "refresh", counted)
     ours, theirs = socket.socketpair()
-    worker = threading.Thread(target=runner_module._serve, args=(corpus_store_path, theirs))
+    worker = threading.Thread(target=worker_module.serve, args=(corpus_store_path, theirs))
     worker.start()
 
     def policies() -> int:
-        ours.sendall(runner_module.framed(QueryJob(POLICIES, JSON, INTERNAL_ROWS)))
-        reply = runner_module.read_message(ours)
+        ours.sendall(worker_module.framed(QueryJob(POLICIES, JSON, INTERNAL_ROWS)))
+        reply = worker_module.read_message(ours)
         assert isinstance(reply, QueryResult)
         return len(json.loads(reply.body)["results"]["bindings"])
 
@@ -134,7 +140,7 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
         assert policies() == 5
         time.sleep(4 * IDLE_BEFORE_REFRESH)
         assert refreshed == [], "a handle that has done little is kept"
-        monkeypatch.setattr(runner_module, "WORN_AFTER_SECONDS", 1e-9)
+        monkeypatch.setattr(worker_module, "WORN_AFTER_SECONDS", 1e-9)
         assert policies() == 5
         deadline = time.monotonic() + 10
         while not refreshed and time.monotonic() < deadline:
@@ -145,3 +151,77 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
         ours.close()
         worker.join(timeout=10)
     assert not worker.is_alive(), "the loop ends when the pool closes its pipe"
+
+
+MEMORY_HOG = ("SELECT * WHERE { " + " ".join(f"VALUES ?{name} {{ {' '.join(map(str, range(200)))} }}"
+                                             for name in "abcd") + " } ORDER BY DESC(?a) LIMIT 5")
+"""1.6 billion rows to sort: past any worker's memory within a second or two."""
+STACK_BREAKER = "ASK " + "{" * 400_000 + "}" * 400_000
+"""Nested far past any stack (the guard refuses it at 64; the runner is given it directly)."""
+LONG_TEXTS = ("SELECT ?text WHERE { VALUES ?i { " + " ".join(map(str, range(200))) + " } "
+              + 'BIND("知识产权" AS ?t0) '
+              + " ".join(f"BIND(CONCAT(?t{n}, ?t{n}) AS ?t{n + 1})" for n in range(14))
+              + " BIND(?t14 AS ?text) }")
+"""200 rows of 65,536 characters (192 KiB in UTF-8) each, 38 MiB, from a query of 1.4 kB."""
+
+
+def test_a_query_past_the_memory_limit_fails_alone(corpus_store_path: Path) -> None:
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store_path, 1, 30, spares=0, limits=WorkerLimits(600 * 2**20))
+        await runner.start()
+        try:
+            with pytest.raises(Unavailable) as raised:
+                await runner.run(QueryJob(MEMORY_HOG, JSON, 100))
+            assert raised.value.message.startswith(
+                "the query needed more memory than a query worker may use (600 MB) and was stopped")
+            assert len(await runner.rows(POLICIES)) == 5
+        finally:
+            runner.close()
+    asyncio.run(scenario())
+
+
+def test_a_crashed_worker_fails_only_its_own_query(corpus_store_path: Path) -> None:
+    """Queries sent while one worker crashes are answered by the others, and by its replacement."""
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store_path, 2, 30, spares=1)
+        await runner.start()
+        try:
+            crash = asyncio.create_task(runner.run(QueryJob(STACK_BREAKER, JSON, 1)))
+            answers = await asyncio.gather(*(runner.rows(POLICIES) for _ in range(40)))
+            with pytest.raises(ServiceError) as raised:
+                await crash
+            assert raised.value.status == 500
+            assert raised.value.message == ("the query worker stopped (SIGSEGV) while running this query; "
+                                            "it has been replaced")
+            assert [len(rows) for rows in answers] == [5] * 40
+            assert len(await runner.rows(POLICIES)) == 5
+        finally:
+            runner.close()
+    asyncio.run(scenario())
+
+
+def test_a_job_whose_worker_is_killed_from_outside_goes_to_another(corpus_store_path: Path) -> None:
+    """An idle worker killed (by an operator, the OOM killer) takes no job; a job whose worker is
+    killed while it runs is sent once more."""
+    async def scenario() -> None:
+        async with one_worker(corpus_store_path) as runner:
+            for pid in children():
+                os.kill(pid, signal.SIGKILL)
+            await asyncio.sleep(0.2)
+            assert len(await runner.rows(POLICIES)) == 5
+            slow = asyncio.create_task(runner.rows(PAIRS))
+            await asyncio.sleep(0.05)
+            for pid in children():
+                os.kill(pid, signal.SIGKILL)
+            assert len(await slow) > 1000
+    asyncio.run(scenario())
+
+
+def test_an_answer_is_cut_at_its_byte_limit(corpus_store_path: Path) -> None:
+    store = ox.Store.read_only(str(corpus_store_path))
+    whole = execute(store, QueryJob(LONG_TEXTS, JSON, 10_000))
+    cut = execute(store, QueryJob(LONG_TEXTS, JSON, 10_000), answer_bytes=2**20)
+    assert not whole.truncated and len(json.loads(whole.body)["results"]["bindings"]) == 200
+    assert cut.truncated and json.loads(cut.body)["truncated"] is True
+    assert len(json.loads(cut.body)["results"]["bindings"]) == 5
+    assert 2**20 - 200_000 < len(cut.body) < 2**20

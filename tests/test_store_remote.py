@@ -38,7 +38,7 @@ from service.config import Settings
 from service.curated import CuratedQuery, ParameterError, as_oxigraph, load_library
 from service.sparql.endpoint import Endpoint
 from service.sparql.formats import CSV
-from service.sparql.runner import QueryJob, execute
+from service.sparql.worker import QueryJob, execute
 
 P = URIRef("https://w3id.org/policykg/def#Policy")
 OURS = "https://w3id.org/policykg/"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import threading
+from collections.abc import AsyncIterator, Generator, Iterator
+from contextlib import suppress
 from itertools import islice
 from typing import Any
 
@@ -32,29 +34,67 @@ async def dump(settings: SettingsDep) -> StreamingResponse:
     if settings.sparql_endpoint:
         endpoint, timeout = settings.sparql_endpoint, settings.query_timeout
         graphs = await asyncio.to_thread(_select, endpoint, GRAPHS, timeout)
-        body = remote_nquads(endpoint, [graph for graph, in graphs], timeout)
+        body = in_one_thread(remote_nquads(endpoint, [graph for graph, in graphs], timeout))
     else:
         try:
             store = await asyncio.to_thread(ox.Store.read_only, str(settings.store_path))
         except OSError as error:
             raise Unavailable(f"the store at {settings.store_path} cannot be opened: {error}") from error
-        body = embedded_nquads(store)
+        body = in_one_thread(embedded_nquads(store))
     return StreamingResponse(body, media_type="application/n-quads",
                              headers={"Content-Disposition": 'attachment; filename="policykg.nq"'})
 
 
+async def in_one_thread(chunks: Generator[bytes, None, None], ahead: int = 2) -> AsyncIterator[bytes]:
+    """The chunks of `chunks`, every one taken on the same thread of its own, at most `ahead` before
+    the client reads them: pyoxigraph's quad iterator panics (and aborts the service) when used from
+    two threads, as Starlette's thread pool would, one chunk on one thread and the next on another."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
+    room, stop = threading.Semaphore(ahead), threading.Event()
+
+    def deliver(item: bytes | BaseException | None) -> None:
+        with suppress(RuntimeError):  # the loop has closed: nobody reads any more
+            loop.call_soon_threadsafe(ready.put_nowait, item)
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not room.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                if stop.is_set():
+                    return
+                deliver(chunk)
+            deliver(None)
+        except Exception as error:  # the reader raises it
+            deliver(error)
+        finally:
+            chunks.close()  # on this thread too
+
+    threading.Thread(target=produce, name="policykg-dump", daemon=True).start()
+    try:
+        while (item := await ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            room.release()
+            yield item
+    finally:
+        stop.set()
+
+
 def nquads(quads: Iterator[ox.Quad]) -> Iterator[bytes]:
-    """Quads in N-Quads, a batch at a time (Starlette iterates it in a thread)."""
+    """Quads in N-Quads, a batch at a time."""
     while batch := list(islice(quads, BATCH)):
         yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def embedded_nquads(store: ox.Store) -> Iterator[bytes]:
+def embedded_nquads(store: ox.Store) -> Generator[bytes, None, None]:
     """The embedded store's quads; the generator holds the store open until the last batch."""
     yield from nquads(store.quads_for_pattern(None, None, None, None))
 
 
-def remote_nquads(endpoint: str, graphs: list[ox.NamedNode], timeout: float) -> Iterator[bytes]:
+def remote_nquads(endpoint: str, graphs: list[ox.NamedNode], timeout: float) -> Generator[bytes, None, None]:
     """A remote store's named graphs, each fetched by one SELECT, so no answer holds the whole store."""
     for graph in graphs:
         rows = _select(endpoint, f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}", timeout)
