@@ -9,6 +9,7 @@ from importlib.resources import files
 import orjson
 import pyoxigraph as ox
 
+from service.concepts import labelled
 from service.curated import paged
 from service.sparql.formats import JSON
 from service.sparql.runner import QueryJob, QueryRunner
@@ -28,10 +29,11 @@ def sparql(name: str) -> str:
 
 async def select(runner: QueryRunner, name: str, *, limit: int = MOST_ROWS, offset: int | None = None,
                  **terms: ox.NamedNode | ox.Literal) -> list[Row]:
-    """The rows of NAME.rq as plain values by variable (unbound variables absent), `terms` bound;
-    with an `offset`, the page of `limit` rows from there."""
+    """The rows of NAME.rq as plain values by variable (unbound variables absent), `terms` bound,
+    concepts labelled from the vocabulary (concepts.labelled); with an `offset`, the page of `limit`
+    rows from there."""
     text = sparql(name) if offset is None else paged(sparql(name), limit, offset)
     job = QueryJob(query=text, fmt=JSON, result_limit=limit, substitutions=tuple(terms.items()))
     result = await runner.run(job)
-    return [{variable: term["value"] for variable, term in binding.items()}
-            for binding in orjson.loads(result.body)["results"]["bindings"]]
+    return labelled([{variable: term["value"] for variable, term in binding.items()}
+                     for binding in orjson.loads(result.body)["results"]["bindings"]])

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 
 from ingest.vocab import BASE
+from service.concepts import concept_label
 from service.errors import ServiceError, describe, handle_error
 from service.sparql.formats import Format, negotiate
 
@@ -47,7 +48,13 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["href"] = href
     env.filters["local_name"] = local_name
+    env.filters["label"] = _concept_label
     return env
+
+
+def _concept_label(iri: str | None) -> str:
+    """A concept's Chinese label, else the last segment of its IRI."""
+    return concept_label(iri) or (local_name(iri) if iri else "")
 
 
 def render(name: str, **context: object) -> str:

@@ -1,7 +1,11 @@
 """A real browser for the page tests: Debian's Chromium driven by Playwright, held to the service.
 
 `page_at(browser, base)` opens a tab in which every request leaving the service's origin is
-aborted and recorded (`tab.offsite`, which a journey asserts empty), `shoot(tab, name)` writes a
+aborted and recorded (`tab.offsite`, which a journey asserts empty), every page of the service is
+held to the Content-Security-Policy of the team's contract (no inline script: `script-src 'self'`)
+even before the service sends it, and the scripts or styles the policy refused are recorded
+(`tab.refused`; an image refused is the policy at work: /redoc keeps its vendor's logo out);
+`shoot(tab, name)` writes a
 screenshot at desktop width and at 400 px to tests/screenshots/ (git-ignored), and
 `serious_violations(tab)` runs axe-core, served by the service itself, in the page.
 """
@@ -24,6 +28,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 400, "height": 860}
+POLICY = "script-src 'self'"
+"""The Content-Security-Policy every page must work under (TEAM.md: security headers)."""
 
 
 @dataclass
@@ -33,6 +39,7 @@ class Tab:
     page: Page
     base: str
     offsite: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -60,13 +67,21 @@ def page_at(browser: Browser, base: str, **context: object) -> Iterator[Tab]:
 
     def guard(route: Route) -> None:
         url = route.request.url
-        if urlsplit(url)[:2] == origin or url.startswith(("data:", "blob:", "about:")):
+        if urlsplit(url)[:2] == origin and route.request.resource_type == "document":
+            response = route.fetch()
+            headers = dict(response.headers)
+            if "content-security-policy" not in headers:
+                headers["content-security-policy"] = POLICY
+            route.fulfill(response=response, headers=headers)
+        elif urlsplit(url)[:2] == origin or url.startswith(("data:", "blob:", "about:")):
             route.continue_()
         else:
             tab.offsite.append(url)
             route.abort()
 
     ctx.route("**/*", guard)
+    tab.page.on("console", lambda message: tab.refused.append(message.text)
+                if "Content Security Policy" in message.text and "img-src" not in message.text else None)
     try:
         yield tab
     finally:

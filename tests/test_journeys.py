@@ -37,6 +37,7 @@ def tab(browser: Browser, base: str) -> Iterator[Tab]:
     with page_at(browser, base) as opened:
         yield opened
         assert not opened.offsite, f"requests left the service: {opened.offsite}"
+        assert not opened.refused, f"the Content-Security-Policy refused: {opened.refused}"
 
 
 def readable(tab: Tab, name: str) -> None:

@@ -160,8 +160,8 @@ async def _vocabulary(iri: str, request: Request, runner: QueryRunner) -> Respon
     if entity.value.startswith(concept_of) and entity.value not in concept_of:
         label, definition = _label(store, entity), _definition(store, entity)
         if entity.value.startswith(str(INDICATOR)):
-            return await indicator_page(runner, entity, label, definition)
-        return await topic_page(runner, entity, label, definition, request.query_params)
+            return await indicator_page(request, runner, entity, label, definition)
+        return await topic_page(request, runner, entity, label, definition)
     page = Page(entity.value)
     outgoing = [_row(store, {"p": q.predicate, "o": q.object}) for q in own if q.subject == entity]
     incoming = [_row(store, {"s": q.subject, "p": q.predicate})

@@ -3,8 +3,10 @@ latest documents) and `/policies`, the list of stored documents."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
@@ -27,11 +29,20 @@ def store_counts(stamp: StoreStamp) -> KeptValue[Row]:
     return KeptValue(stamp, count)
 
 
+async def listed(runner: QueryRunner, limit: int, offset: int) -> list[Row]:
+    """A page of the stored policies, the latest ingested first, each with its summary: the order is
+    read alone (a sort of catalogue entries), then each listed policy's title, number, date, place."""
+    page = await select(runner, "policies", limit=limit, offset=offset)
+    summaries = await asyncio.gather(*(select(runner, "policy-summary", policy=ox.NamedNode(row["policy"]))
+                                       for row in page))
+    return [found[0] if found else row for row, found in zip(page, summaries, strict=True)]
+
+
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, runner: RunnerDep) -> HTMLResponse:
     """The home page for drafters, analysts and researchers."""
     counts = await request.app.state.store_counts.current(runner)
-    recent = await select(runner, "policies", limit=RECENT, offset=0)
+    recent = await listed(runner, RECENT, 0)
     return html("home.html", active="/", counts=counts, recent=recent,
                 queries=list(request.app.state.curated.values()))
 
@@ -39,5 +50,5 @@ async def home(request: Request, runner: RunnerDep) -> HTMLResponse:
 @router.get("/policies", response_class=HTMLResponse)
 async def policies(runner: RunnerDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
     """Every stored policy, the latest ingested first, a page at a time."""
-    rows = await select(runner, "policies", limit=PAGE + 1, offset=(page - 1) * PAGE)
+    rows = await listed(runner, PAGE + 1, (page - 1) * PAGE)
     return html("policies.html", active="/policies", rows=rows[:PAGE], page=page, more=len(rows) > PAGE)

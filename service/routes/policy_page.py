@@ -15,6 +15,7 @@ from importlib.resources import files
 import pyoxigraph as ox
 from fastapi.responses import HTMLResponse
 
+from service.concepts import concept_label
 from service.money import incentive_text, money, percent
 from service.page_queries import Row, select
 from service.pages import html
@@ -23,6 +24,8 @@ from service.sparql.runner import QueryRunner
 
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 """A parenthesised note ending a title: （2022-2025年）, （试行）."""
+CITED_BY = 50
+"""Citing policies listed on a policy's page (a national plan may be cited by thousands)."""
 VALIDITY_UNKNOWN = "未知"
 """The status on a date is computed by the one rule the ingest side provides; until then, unknown."""
 
@@ -48,9 +51,11 @@ async def policy_page(runner: QueryRunner, policy: ox.NamedNode, _: Mapping[str,
         select(runner, name, policy=policy) for name in (
             "policy-head", "policy-measures", "policy-links", "policy-incentives", "policy-targets",
             "policy-citations", "policy-text")))
+    cited_by = await select(runner, "policy-cited-by", limit=CITED_BY + 1, offset=0, policy=policy)
     info = head[0] if head else {"policy": policy.value}
     by_measure: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for row in links:
+        row["label"] = row.get("name") or concept_label(row["value"])
         by_measure[row["measure"]][row["kind"]].append(row)
     for row in incentives:
         by_measure[row["measure"]]["incentive"].append(row)
@@ -64,6 +69,7 @@ async def policy_page(runner: QueryRunner, policy: ox.NamedNode, _: Mapping[str,
     full_text = text[0]["text"] if text else ""
     return html("policy.html", active="/policies", info=info, measures=measures, facts=by_measure,
                 targets=targets, incentives=incentives, citations=citations, anchor=anchor,
+                cited_by=cited_by[:CITED_BY], more_cited_by=len(cited_by) > CITED_BY,
                 document_type=document_type(info.get("title", "")), validity=VALIDITY_UNKNOWN,
                 source=segments(full_text, spans) if full_text else [], money=money, percent=percent,
                 incentive_text=incentive_text)
