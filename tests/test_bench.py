@@ -168,7 +168,7 @@ def test_the_client_sends_again_on_a_connection_the_service_closed(corpus_store_
 def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     figures = tmp_path / "figures.json"
     run = subprocess.run([sys.executable, "bench/run.py", "--sizes", "10", "--quick", "--out", str(tmp_path),
-                          "--json", str(figures)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          "--json", str(figures)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     [size] = json.loads(figures.read_text(encoding="utf-8"))
     assert size["documents"] == size["ingested"] == 10
