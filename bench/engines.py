@@ -17,7 +17,6 @@ so every other store's rows are checked against it). Load times and sizes are pr
 from __future__ import annotations
 
 import argparse
-import gzip
 import shutil
 import subprocess
 import sys
@@ -54,7 +53,7 @@ ServerThreads = 10
 CheckpointInterval = 60
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
-DirsAllowed = {folder}
+DirsAllowed = {folder}, {source}
 MaxQueryMem = 2G
 MaxSortedTopRows = 10000000
 VectorSize = 1000
@@ -80,14 +79,14 @@ def seconds(start: float) -> str:
 
 
 def dump(store: Path, folder: Path) -> Path:
-    """The store's quads as gzipped N-Quads in `folder` (Virtuoso's bulk loader reads .nq.gz)."""
+    """The store's quads as N-Quads in `folder`, written by pyoxigraph itself (Virtuoso's bulk loader
+    reads them from there)."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "store.nq.gz"
+    target = folder / "store.nq"
     if not target.exists():
-        reader = ox.Store.read_only(str(store))
-        with gzip.open(target.with_suffix(".part"), "wb", compresslevel=1) as out:
-            reader.dump(out, format=ox.RdfFormat.N_QUADS)
-        target.with_suffix(".part").rename(target)
+        partial = folder / "store.nq.part"
+        ox.Store.read_only(str(store)).dump(str(partial), format=ox.RdfFormat.N_QUADS)
+        partial.rename(target)
     return target
 
 
@@ -106,7 +105,8 @@ def virtuoso(folder: Path, nquads: Path, memory_gb: float) -> Iterator[str]:
     sql_port, http_port = free_port(), free_port()
     buffers = int(memory_gb * 2**30 / BUFFER_BYTES)
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-        folder=folder, sql_port=sql_port, http_port=http_port, buffers=buffers, dirty=buffers * 3 // 4))
+        folder=folder, source=nquads.parent, sql_port=sql_port, http_port=http_port, buffers=buffers,
+        dirty=buffers * 3 // 4))
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                                cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -119,11 +119,9 @@ def virtuoso(folder: Path, nquads: Path, memory_gb: float) -> Iterator[str]:
         loaded = folder / "loaded"
         if not loaded.exists():
             start = time.perf_counter()
-            shutil.copy(nquads, folder / nquads.name)
-            isql(sql_port, f"ld_dir('{folder}', '{nquads.name}', 'urn:policykg:default');")
+            isql(sql_port, f"ld_dir('{nquads.parent}', '{nquads.name}', 'urn:policykg:default');")
             isql(sql_port, "rdf_loader_run();")
             isql(sql_port, "checkpoint;")
-            (folder / nquads.name).unlink()
             loaded.write_text(f"loaded in {seconds(start)}\n")
             print(f"virtuoso: {loaded.read_text().strip()}", file=sys.stderr, flush=True)
         yield f"http://127.0.0.1:{http_port}/sparql"
