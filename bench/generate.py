@@ -105,7 +105,7 @@ def _lower(place: Place) -> str:
 
 
 def _body(rng: random.Random, context: dict[str, str], year: int) -> str:
-    """Purpose, a goals part with targets, the numbered measures, then guarantees."""
+    """Purpose, a goals part with targets, the numbered measures, guarantees, entry into force."""
     lines = [_fill(rng, rng.choice(patterns()["purpose"]), context)]
     deadline = str(year + rng.randint(2, 5))
     goals = rng.sample(patterns()["target"], rng.randint(3, 6))
@@ -125,6 +125,8 @@ def _body(rng: random.Random, context: dict[str, str], year: int) -> str:
             item += 1
     lines.append("三、保障措施")
     lines += [f"（{NUMERALS[n]}）{g}" for n, g in enumerate(patterns()["guarantee"])]
+    term = "，有效期3年" if year % 3 == 0 else ""
+    lines.append(f"本{context['form_short']}自印发之日起施行{term}。")
     return "\n\n".join(lines)
 
 

@@ -115,8 +115,7 @@ def _policy(ctx: _Context) -> None:
         g.add((policy, PKG.numberKey, Literal(normalise_doc_number(record.doc_number))))
     if record.date_issued:
         g.add((policy, ELI.date_document, _date(record.date_issued)))
-    if record.valid_until:
-        g.add((policy, ELI.date_no_longer_in_force, _date(record.valid_until)))
+    _validity(ctx)
     if record.issuer:
         g.add((policy, PKG.issuerName, Literal(record.issuer)))
         g.add((policy, ELI.passed_by, _organ(ctx, record.issuer)))
@@ -126,6 +125,27 @@ def _policy(ctx: _Context) -> None:
         g.add((ctx.document, PKG.fullText, Literal(ctx.source.original)))
     g.add((policy, PROV.wasDerivedFrom, ctx.document))
     _jurisdiction(ctx)
+
+
+END_BASIS = {"stated": PKG.StatedEnd, "term": PKG.StatedTerm, "period": PKG.PlanPeriod}
+"""How the text gives the end of validity: the concepts of ontology/policykg.ttl."""
+
+
+def _validity(ctx: _Context) -> None:
+    """Entry into force and end of validity, each with the sentence that states it."""
+    g, policy, validity = ctx.graph, ctx.policy, ctx.record.validity
+    if validity.in_force_from:
+        g.add((policy, ELI.first_date_entry_in_force, _date(validity.in_force_from.date)))
+        g.add((policy, PKG.entryIntoForceStatement,
+               _span(ctx, URIRef(f"{policy}/in-force/source"), validity.in_force_from.span,
+                     validity.in_force_from.sentence)))
+    if validity.until:
+        g.add((policy, ELI.date_no_longer_in_force, _date(validity.until.date)))
+        g.add((policy, PKG.endOfValidityStatement,
+               _span(ctx, URIRef(f"{policy}/in-force-until/source"), validity.until.span,
+                     validity.until.sentence)))
+        if validity.basis:
+            g.add((policy, PKG.endOfValidityBasis, END_BASIS[validity.basis]))
 
 
 def _jurisdiction(ctx: _Context) -> None:
@@ -257,8 +277,12 @@ def _organ(ctx: _Context, name: str) -> URIRef:
 
 def _provenance(ctx: _Context, entity: URIRef, span: Span | None, fallback: str | None) -> None:
     """entity prov:wasDerivedFrom a SourceSpan; the quote is the original text when we have it."""
-    g, node = ctx.graph, URIRef(f"{entity}/source")
-    g.add((entity, PROV.wasDerivedFrom, node))
+    ctx.graph.add((entity, PROV.wasDerivedFrom, _span(ctx, URIRef(f"{entity}/source"), span, fallback)))
+
+
+def _span(ctx: _Context, node: URIRef, span: Span | None, fallback: str | None) -> URIRef:
+    """A SourceSpan of the document: offsets and quote (the original text when we have it)."""
+    g = ctx.graph
     g.add((node, RDF.type, PKG.SourceSpan))
     g.add((node, PKG.sourceDocument, ctx.document))
     quote = fallback
@@ -273,6 +297,7 @@ def _provenance(ctx: _Context, entity: URIRef, span: Span | None, fallback: str 
                 g.add((node, PKG.page, Literal(page, datatype=XSD.positiveInteger)))
     if quote:
         g.add((node, PKG.quote, Literal(quote)))
+    return node
 
 
 def _decimal(number: float) -> Literal:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ingest.errors import IngestError
-from ingest.extract import citations, incentives, measures, metadata, targets, topics, units
+from ingest.extract import citations, incentives, measures, metadata, targets, topics, units, validity
 from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
 from ingest.segment import Document, segment
@@ -28,6 +28,7 @@ EXTRACT_STAGES: tuple[tuple[str, Stage], ...] = (
     ("targets", targets.extract),
     ("incentives", incentives.extract),
     ("citations", citations.extract),
+    ("validity", validity.extract),
     ("topics", topics.extract),
 )
 

@@ -13,6 +13,9 @@ from typing import Any, Literal
 Level = Literal["province", "city", "district", "county"]
 IncentiveKind = Literal["subsidy", "reward", "interest_subsidy", "other"]
 Comparator = Literal[">=", ">", "="]
+EndBasis = Literal["stated", "term", "period"]
+"""How the text gives an end of validity: an end date (有效期至…), a term counted from the
+entry into force (有效期3年), or the period of a plan (2022-2025年, 建设周期)."""
 Span = tuple[int, int]
 """Character offsets [start, end) into the original decoded text of the source file."""
 
@@ -83,6 +86,28 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A date the text states about the policy itself, and the sentence that states it."""
+
+    date: str
+    """ISO date, or year-month when the text gives no day."""
+    sentence: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Validity:
+    """When the policy is in force, as far as its text says (None: the text does not say)."""
+
+    in_force_from: Statement | None = None
+    """Entry into force (自发布之日起施行, 自2024年1月1日起实施)."""
+    until: Statement | None = None
+    """The last day in force: a stated end, the end of a term, or the end of the plan period."""
+    basis: EndBasis | None = None
+    """How `until` is given."""
+
+
+@dataclass(frozen=True)
 class PolicyRecord:
     source: str
     title: str | None = None
@@ -91,6 +116,9 @@ class PolicyRecord:
     date_issued: str | None = None
     jurisdiction: Jurisdiction = field(default_factory=Jurisdiction)
     valid_until: str | None = None
+    """The end of validity the text states (SCHEMA.md): validity.until unless it is only the end
+    of the plan period, which the text gives as the span of the work, not of the policy's force."""
+    validity: Validity = field(default_factory=Validity)
     cites: tuple[str, ...] = ()
     repeals: tuple[str, ...] = ()
     measures: tuple[Measure, ...] = ()

@@ -1,4 +1,4 @@
-"""extract.citations: cited and repealed documents, and the end of validity."""
+"""extract.citations: cited and repealed documents."""
 
 from __future__ import annotations
 
@@ -88,27 +88,6 @@ def test_repeals(text: str, repeals: list[str]) -> None:
     assert set(repeals) <= set(record.cites)
 
 
-@pytest.mark.parametrize(
-    ("text", "date_issued", "until"),
-    [
-        ("本方案自印发之日起施行\n有效期至2025年6月30日", None, "2025-06-30"),
-        ("本意见自发布之日起施行，有效期3年。", "2021-12-23", "2024-12-22"),
-        ("本办法有效期为三年。", "2020-03-01", "2023-02-28"),
-        ("本办法自2022年1月1日起施行，有效期五年。", "2021-12-10", "2026-12-31"),
-        ("本办法试行期为两年。", "2019-07-15", "2021-07-14"),
-        ("本办法试行2年。", "2019-07-15", "2021-07-14"),
-        ("有效期18个月。", "2020-01-01", "2021-06-30"),
-        ("本办法有效期至2024年底。", None, "2024-12-31"),
-        ("本办法有效期自2022年1月1日起至2024年12月31日止。", None, "2024-12-31"),
-        ("本办法执行期限为2022年1月1日至2024年12月31日。", None, "2024-12-31"),
-        ("有效期3年。", "2022-09", None),
-        ("经过2018年4月至2021年4月三年的建设周期。", "2018-04-16", None),
-    ],
-)
-def test_valid_until(text: str, date_issued: str | None, until: str | None) -> None:
-    assert citations.valid_until(text, date_issued) == until
-
-
 def test_corpus_000_cites_basis_and_laws_not_itself() -> None:
     record = _corpus("000")
     assert "国家知识产权战略纲要" in record.cites
@@ -117,13 +96,11 @@ def test_corpus_000_cites_basis_and_laws_not_itself() -> None:
     assert "鲤城区实施福建省知识产权强区工程工作方案" not in record.cites
     assert "泉鲤政办〔2018〕45号" not in record.cites
     assert record.repeals == ()
-    assert record.valid_until is None
 
 
-def test_corpus_001_repeals_and_validity() -> None:
+def test_corpus_001_repeals() -> None:
     record = _corpus("001", date_issued="2021-12-23")
     assert set(record.repeals) == {"泉州市人民政府关于加强商标品牌建设工作的意见", "泉政文〔2018〕70号"}
-    assert record.valid_until == "2024-12-22"
     assert "泉政文〔2021〕70号" not in record.cites
 
 

@@ -12,7 +12,16 @@ from rdflib.namespace import DCTERMS, SKOS, XSD
 from ingest.build import DocumentGraph
 from ingest.graph import is_doc_number, policy_graphs
 from ingest.read import read_bytes
-from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord, ResponsibleUnit, Target
+from ingest.record import (
+    Incentive,
+    Jurisdiction,
+    Measure,
+    PolicyRecord,
+    ResponsibleUnit,
+    Statement,
+    Target,
+    Validity,
+)
 from ingest.vocab import (
     ELI,
     ENTITIES_GRAPH,
@@ -38,6 +47,7 @@ def sample_record() -> PolicyRecord:
     return PolicyRecord(
         source="sample.txt", title="泉州市知识产权工作方案", doc_number="泉政文〔2021〕70号",
         issuer="泉州市人民政府", date_issued="2021-12-23", jurisdiction=QUANZHOU, valid_until="2026-12-31",
+        validity=Validity(until=Statement("2026-12-31", "有效期至2026年12月31日", (0, 0)), basis="stated"),
         cites=("国家知识产权战略纲要", "泉政办〔2016〕167号"), repeals=("泉政文〔2018〕70号",),
         measures=(Measure(
             path=("二", "（一）"), title="强化创造", text=TEXT[start:end], span=(start, end),

@@ -117,6 +117,8 @@ def test_every_query_answers_with_defaults(base: str) -> None:
     policy = in_force["rows"][0]["policy"]
     for query in httpx.get(f"{base}/queries").json()["queries"]:
         params = {"policy": policy} if query["name"] == "policy-overview" else {}
+        if query["name"] == "policies-in-force":  # by today every corpus policy has ended or says nothing
+            params = {"date": "2024-01-01"}
         response = httpx.get(f"{base}{query['path']}", params=params)
         assert response.status_code == 200, (query["name"], response.text)
         assert response.json()["rows"], query["name"]

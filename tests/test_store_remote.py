@@ -51,6 +51,7 @@ VIRTUOSO_OPEN = {"policy-overview": (
     "variable (pkg:order ?o3 . BIND(?o3 AS ?order)) avoids it")}
 """Curated queries whose Virtuoso answers still differ: strict xfails, so a fix shows up."""
 ROOT = Path(__file__).resolve().parent.parent
+PAST_DAYS = ("2019-01-01", "2024-06-01")
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -195,12 +196,15 @@ def fill(store: Store, corpus_files: list[Path]) -> None:
 
 
 def with_data_values(query: CuratedQuery, store: EmbeddedStore) -> list[dict[str, URIRef | Literal]]:
-    """The defaults (when no parameter is required), then each parameter bound to up to three
-    values its `values from` query lists."""
+    """The defaults (when no parameter is required), a date parameter on days of the corpus's
+    validity, then each parameter bound to up to three values its `values from` query lists."""
     runs = []
     with suppress(ParameterError):
         runs.append(query.bind({}))
     required = {p.name: p.default for p in query.parameters if p.required}
+    for parameter in query.parameters:
+        if parameter.type == "date":  # days when corpus policies were in force (by today none is)
+            runs += [query.bind({**required, parameter.name: day}) for day in PAST_DAYS]
     for parameter in query.parameters:
         if parameter.values_query:
             listed = store.query(parameter.values_query)

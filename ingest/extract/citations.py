@@ -1,19 +1,15 @@
-"""extract.citations: the documents a policy cites and repeals, and how long it is valid.
+"""extract.citations: the documents a policy cites and repeals.
 
 Citations are the edges of the citation network, so every 《title》 and every 发文字号 is
 kept as its own entry (a title and the number printed beside it are two names of one
 document; the graph may join them later). The policy's own title and number are left out:
-a transmittal notice prints them too. Validity is stated either as an end date
-(有效期至2025年6月30日) or as a term (有效期3年) counted from the issue date, so this stage
-runs after metadata.
+a transmittal notice prints them too.
 """
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import re
-from datetime import date, timedelta
 
 from ingest.record import PolicyRecord
 from ingest.segment import Document
@@ -34,18 +30,9 @@ _REPEAL = re.compile(r"同时废止|予以废止|废止|停止执行|不再执�
 _CLAUSE_END = re.compile(r"[。；;！!\n]")
 _SPACE = re.compile(r"\s+")
 
-_NUMERALS = "零一二三四五六七八九"
-_COUNT = r"(\d{1,3}|[零一二两三四五六七八九十]{1,3})"
-_TERM = re.compile(r"(?:有效|试行|实施|执行)期(?:限)?(?:为|是)?" + _COUNT + r"\s*(年|个月)")
-_SHORT_TERM = re.compile(r"试行" + _COUNT + r"\s*(年|个月)")
-_DATE = r"(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?|(底|末))?"
-_FROM = r"(?:[自从]?\s*\d{4}\s*年[^。；至到]{0,8}?起?)?"
-_UNTIL = re.compile(r"(?:有效|试行|实施|执行)期(?:限)?(?:为|是)?" + _FROM + r"(?:至|到)\s*" + _DATE)
-_START = re.compile(r"自\s*" + _DATE + r"\s*起")
-
 
 def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
-    """Fill cites, repeals and valid_until from the whole normalised text; the policy's own
+    """Fill cites and repeals from the whole normalised text; the policy's own
     names and the short names it defines for the documents it cites are no citations."""
     text = document.source.text
     own = _own_names(text, record) | {_compact(m.group(1)) for m in _SHORT_FORM.finditer(text)}
@@ -55,7 +42,6 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
         record,
         cites=_unique(record.cites + cites),
         repeals=_unique(record.repeals + repeals),
-        valid_until=record.valid_until or valid_until(text, record.date_issued),
     )
 
 
@@ -118,63 +104,6 @@ def _repealed(text: str) -> list[str]:
 def _last_clause_end(text: str, position: int) -> int:
     ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, position)]
     return ends[-1] if ends else 0
-
-
-def valid_until(text: str, date_issued: str | None) -> str | None:
-    """The ISO end of validity the text states, or None.
-
-    An end date is taken as printed (a bare year or 年底 means 31 December, a month its
-    last day). A term N年 runs from the stated start (自…起施行) or else from date_issued
-    and ends the day before its anniversary: 2021-12-23 + 3 years → 2024-12-22.
-    """
-    until = _UNTIL.search(text)
-    if until:
-        return _end_date(until).isoformat()
-    term = _TERM.search(text) or _SHORT_TERM.search(text)
-    if not term:
-        return None
-    begin = _term_start(text, term.start(), date_issued)
-    if begin is None:
-        return None
-    months = _count(term.group(1)) * (12 if term.group(2) == "年" else 1)
-    return (_add_months(begin, months) - timedelta(days=1)).isoformat()
-
-
-def _end_date(match: re.Match[str]) -> date:
-    year = int(match.group(1))
-    month = int(match.group(2)) if match.group(2) else 12
-    day = int(match.group(3)) if match.group(3) else calendar.monthrange(year, month)[1]
-    return date(year, month, day)
-
-
-def _term_start(text: str, position: int, date_issued: str | None) -> date | None:
-    """A full start date stated in the sentence of the term, else the issue date."""
-    sentence_start = _last_clause_end(text, position)
-    stated = [m for m in _START.finditer(text, sentence_start, position) if m.group(3)]
-    if stated:
-        return _end_date(stated[-1])
-    if date_issued and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_issued):
-        return date.fromisoformat(date_issued)
-    return None
-
-
-def _add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the last day of that month (29 Feb → 28 Feb)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _count(value: str) -> int:
-    """3, 三, 两, 十, 十二 → int."""
-    if value.isdigit():
-        return int(value)
-    value = value.replace("两", "二")
-    if "十" in value:
-        tens, _, units = value.partition("十")
-        return (_NUMERALS.index(tens) if tens else 1) * 10 + (_NUMERALS.index(units) if units else 0)
-    return _NUMERALS.index(value)
 
 
 def _compact(value: str) -> str:
