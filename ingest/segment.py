@@ -24,6 +24,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUM = "[一二三四五六七八九十百零〇]{1,4}"
 _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"第({_CN_NUM})章\s*")),
+    ("division", re.compile(rf"第({_CN_NUM})节\s*")),
     ("article", re.compile(rf"第({_CN_NUM})条\s*")),
     ("cn", re.compile(rf"({_CN_NUM})\s*[、．.]\s*")),
     ("paren_cn", re.compile(rf"[（(]\s*({_CN_NUM})\s*[）)]\s*")),
@@ -222,6 +223,26 @@ def _tree(lines: list[Line]) -> list[_Node]:
     return roots
 
 
+_CONTENTS = re.compile(r"目\s*录")
+_CONTENTS_ENTRY = re.compile(rf"第\s*{_CN_NUM}\s*[章节编]|附\s*则")
+
+
+def without_contents(lines: list[Line]) -> list[Line]:
+    """The lines without a table of contents (目录 and the chapter titles listed under it, up to
+    the text's own first chapter), whose 第一章 … 第五章 would otherwise open the chapter list
+    that the text then opens again."""
+    for i, line in enumerate(lines):
+        if _CONTENTS.fullmatch(line.text):
+            end = i + 1
+            while (end < len(lines) and _CONTENTS_ENTRY.match(lines[end].text)
+                   and len(lines[end].text) <= _HEADING_MAX
+                   and not (end > i + 1 and lines[end].text == lines[i + 1].text)):
+                end += 1
+            if end > i + 1:
+                return lines[:i] + lines[end:]
+    return lines
+
+
 def _back_line(lines: list[Line], after: int) -> int:
     """Index of the first line of the back matter after line `after`, or len(lines)."""
     for i in range(after + 1, len(lines)):
@@ -286,7 +307,7 @@ def segment(source: SourceText) -> Document:
     excerpt) is all front: its metadata still counts.
     """
     text = source.text
-    all_lines = lines_of(text)
+    all_lines = without_contents(lines_of(text))
     roots = _tree(all_lines)
     _check_genre(source.name, text, numbered=bool(roots))
     if not roots:

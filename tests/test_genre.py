@@ -1,7 +1,10 @@
 """The extractor on documents of forms the corpus lacks (tests/data/genre, written for the
 project with hand-made gold): 若干措施 with （1） items and 牵头/配合 lines, a GB18030 资助办法 in
 第X章/第X条, a county plan with 分别 targets, a Taiwan-rendered web copy with site chrome, a PDF
-copy with broken lines and page numbers, a notice with （责任单位：…） after each item.
+copy with broken lines and page numbers, a notice with （责任单位：…） after each item, and the
+wider genre: a 条例 with its table of contents, chapters, duty articles (…部门应当…) and penalties,
+an application notice (申报通知) whose amounts stand under 资助标准, a 实施细则 with 第X节 and
+articles whose items carry the amounts.
 
 Scored per document and category with a compact matcher in the spirit of the project's
 scorer (titles by difflib similarity, units per matched measure, targets by value and year,

@@ -45,6 +45,16 @@ def _read(text: str) -> list[tuple]:
         ("每件资助3000元；同一单位每年资助总额最高不超过二十万元。", [("subsidy", 3000, None, 200000)]),
         ("对A类每件资助1万元；对B类每件资助2000元，最高10万元。",
          [("subsidy", 10000, None, None), ("subsidy", 2000, None, 100000)]),
+        # a cap on the total after a list of grants limits each of them
+        ("按以下标准给予资助：\n（一）企业每件资助5000元；\n（二）高校每件资助3000元。\n"
+         "同一单位每年获得的资助总额最高不超过50万元。",
+         [("subsidy", 5000, None, 500000), ("subsidy", 3000, None, 500000)]),
+        # a sanction takes money, it grants none
+        ("对违反规定的，给予警告，并处1万元罚款。", []),
+        ("对违反规定的，给予1万元罚款。", []),
+        ("没有违法所得的，可以处二十五万元以下的罚款。", []),
+        ("骗取资金的，并处骗取金额2倍的罚款；对举报属实的，给予举报人奖励1000元。",
+         [("reward", 1000, None, None)]),
         # amounts in Chinese numerals, but not vague ones
         ("每件给予一次性资助五万元。", [("subsidy", 50000, None, None)]),
         ("给予一次性奖励两千元。", [("reward", 2000, None, None)]),

@@ -90,7 +90,26 @@ def test_no_task_section_gives_no_measure() -> None:
 @pytest.mark.parametrize(("text", "paths"), [
     ("某市专利资助办法\n第一章 总则\n第一条 为鼓励创新，制定本办法。\n"
      "第二条 本办法所称专利资助资金，是指市财政安排的资金。\n第三条 对符合条件的事项给予一定资助。\n",
-     []),
+     [("第一章", "第三条")]),
+    # purpose, scope, definition, principle and entry into force ask for no action, in any chapter
+    ("某市专利促进条例\n第一章 总则\n"
+     "第一条 为了促进专利创造和运用，根据有关法律，结合本市实际，制定本条例。\n"
+     "第二条 本市行政区域内专利的创造、运用和保护，适用本条例。\n"
+     "第三条 本条例所称专利服务，是指专利代理等活动。\n"
+     "第四条 专利工作应当遵循激励创新、依法保护的原则。\n第五条 市人民政府应当加强对专利工作的领导。\n"
+     "第二章 附则\n第六条 本条例由市人民代表大会常务委员会负责解释。\n第七条 本条例自2020年3月1日起施行。\n",
+     [("第一章", "第五条"), ("第二章", "第六条")]),
+    # an article is one measure with its items; a table of contents opens no chapter
+    ("某市专利资助实施细则\n目录\n第一章 总则\n第二章 资助标准\n第一章 总则\n"
+     "第一条 为规范资助，制定本细则。\n"
+     "第二章 资助标准\n第一节 专利创造\n第二条 按以下标准给予资助：\n（一）发明专利每件资助5000元；\n"
+     "（二）实用新型专利每件资助500元。\n第三条 其他县（市、区）参照本细则执行。\n",
+     [("第二章", "第一节", "第二条")]),
+    # an application notice: who may apply, what to hand in and whom to call are no measures
+    ("关于申报2024年度专利资助的通知\n一、申报对象\n本市企业。\n二、申报条件\n（一）依法登记；\n（二）无违法记录。\n"
+     "三、资助标准\n（一）发明专利。每件资助5000元。\n（二）专利导航。每个项目资助20万元。\n四、申报材料\n1.申报书；\n"
+     "2.营业执照。\n五、工作要求\n（一）各县市场监管局负责初审。\n六、联系方式\n联系人：王先生。\n",
+     [("三", "（一）"), ("三", "（二）"), ("五", "（一）")]),
     ("某市专利资助办法\n第一章 总则\n第一条 为鼓励创新，制定本办法。\n"
      "第二条 对授权发明专利，每件资助5000元。\n",
      [("第一章", "第二条")]),
@@ -104,8 +123,8 @@ def test_no_task_section_gives_no_measure() -> None:
      [("1",), ("2",)]),
 ])
 def test_articles_and_unrecognised_headings(text: str, paths: list[tuple[str, ...]]) -> None:
-    """Of a 总则 only the articles that grant a figure; any chapter or heading no pattern
-    knows holds measures; an opening 充分认识…意义 section argues and holds none."""
+    """Articles that ask for action, in any chapter; any chapter or heading no pattern knows
+    holds measures; an opening 充分认识…意义 section argues and holds none."""
     assert [m.path for m in measures_of(text)] == paths
 
 

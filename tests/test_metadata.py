@@ -55,6 +55,11 @@ def test_doc_number(line: str, number: str | None) -> None:
     ("某市工作方案\n颁布时间:2022年9月\n", "", "2022-09"),
     ("某市工作方案\n该方案由某市人民政府2022年9月发布。\n", "", "2022-09"),
     ("某市工作方案\n", "", None),
+    # a regulation's note of adoption: the adoption or last revision by its own organ, not the approval
+    ("某市专利促进条例\n（2019年10月30日某市第十五届人民代表大会常务委员会第二十九次会议通过　"
+     "2019年11月29日某省第十三届人民代表大会常务委员会第十五次会议批准）\n", "", "2019-10-30"),
+    ("某市专利促进条例\n（2010年6月1日某市人民代表大会常务委员会第十次会议通过　"
+     "2021年3月2日某市人民代表大会常务委员会第三十次会议修订）\n", "", "2021-03-02"),
 ])
 def test_date_issued(front: str, back: str, date: str | None) -> None:
     assert metadata_of(front, back).date_issued == date

@@ -126,6 +126,20 @@ def test_articles_and_chapters() -> None:
     assert document.sections[1].heading == "资助标准"
 
 
+def test_contents_sections_and_articles() -> None:
+    """A table of contents opens no chapter; 第X节 sits between chapter and article; an article's
+    items are its children."""
+    document = doc("某市专利促进条例\n目　　录\n第一章　总　　则\n第二章　促进与保护\n第一章　总　　则\n"
+                   "第一条　为了促进创新，制定本条例。\n第二章　促进与保护\n第一节　专利创造\n"
+                   "第二条　按以下标准资助：\n（一）发明专利每件5000元；\n（二）实用新型每件500元。\n"
+                   "第二节　专利保护\n第三条　公安机关应当依法查处犯罪行为。\n")
+    assert [s.path for s in document.walk()] == [
+        ("第一章",), ("第一章", "第一条"), ("第二章",), ("第二章", "第一节"), ("第二章", "第一节", "第二条"),
+        ("第二章", "第一节", "第二条", "（一）"), ("第二章", "第一节", "第二条", "（二）"),
+        ("第二章", "第二节"), ("第二章", "第二节", "第三条")]
+    assert "目录\n第一章总则\n第二章促进与保护" in document.front
+
+
 def test_number_out_of_sequence_stays_text() -> None:
     document = doc("某市实施意见\n一、主要任务\n1.加强创造。内容。\n2.加强运用。内容\n8、项目\n"
                    "要落实。\n3.加强保护。内容。\n")

@@ -5,7 +5,7 @@ clause sets a condition (交易额20万元（含）以上的), a cap when a cap 
 (每家企业每年最高补助30万元), and otherwise a fixed grant, provided a grant verb is in its
 clause. A rate (按交易额的10%给予补助) takes the next cap of the measure; the same rate
 restated in a variant (低于LPR的以实际利率的30%为准) is the same grant. The kind follows
-the grant verb nearest the figure.
+the grant verb nearest the figure. A figure in a clause of sanctions (处…罚款) is no grant.
 """
 
 from __future__ import annotations
@@ -140,7 +140,9 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
     A cap goes to the grants it limits: the open rate grant (按…10%补助，最高30万元, even
     in the next sentence), else the fixed grants just before it in its sentence
     (每件补助1万元，每家企业每年最高20万元), else those of the sentence before a ；
-    (每件资助3000元；同一单位每年资助总额最高不超过二十万元); only a cap with nothing to
+    (每件资助3000元；同一单位每年资助总额最高不超过二十万元), else, for a cap on a total
+    (资助总额最高不超过50万元 after a list of grants), every fixed grant before it without a
+    cap of its own; only a cap with nothing to
     limit stands alone.
     """
     found: list[Incentive] = []
@@ -159,6 +161,8 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
             between = text[floor : figure.clause[0]]
             if any(_opens_condition(c) for c in CLAUSE_END.split(between)) or _opens_condition(clause):
                 open_fixed, carried = [], []
+        if re.search(pattern(TERMS, "penalty"), clause):
+            continue
         at = figure.start - figure.clause[0]
         span = (figure.start, figure.end)
         condition = _condition(text, figure, floor)
@@ -176,6 +180,9 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
             continue
         elif _is_cap(text, figure):
             limited = [open_rate] if open_rate is not None else open_fixed or carried
+            if not limited and re.search(pattern(TERMS, "total"), clause):
+                limited = [k for k, grant in enumerate(found) if grant.amount_cny is not None
+                           and grant.cap_cny is None]
             for index in limited:
                 grant = found[index]
                 found[index] = replace(grant, cap_cny=figure.value, per=grant.per or _per(text, figure))

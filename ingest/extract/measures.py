@@ -4,9 +4,10 @@ A measure is a numbered item in a section that asks for action (主要任务, �
 never in 指导思想, 基本原则 or 目标 sections, which carry principles and targets. Group headings
 with numbered items under them are not measures; their leaves are. A heading no pattern
 knows counts as a task, so a policy whose headings are its own phrases still has measures.
-In a 资助办法 the 总则 chapter defines purpose, terms and scope; of its articles only one
-that grants a figure of money is a measure. A text with no measure gives an empty list:
-its metadata still counts.
+In a regulation, 办法 or 细则 each article that asks for action is a measure, whatever its
+chapter: articles of purpose (为了…制定本条例), scope (适用), definitions (本条例所称), principles
+and entry into force are not (ingest/data/article_kinds.tsv). A text with no measure gives an
+empty list: its metadata still counts.
 """
 
 from __future__ import annotations
@@ -31,6 +32,26 @@ def section_kinds() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(row["pattern"]), row["kind"]) for row in rows)
 
 
+@cache
+def article_kinds() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(first-sentence pattern, kind) rows of ingest/data/article_kinds.tsv, in order."""
+    text = resources.files("ingest").joinpath("data/article_kinds.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")),
+                          delimiter="\t")
+    return tuple((re.compile(row["pattern"]), row["kind"]) for row in rows)
+
+
+def article_kind(text: str) -> str:
+    """What an article (第X条) does, told by its first sentence: purpose, scope, definition,
+    principle, in_force (entry into force, validity, repeal), or "action" (a measure)."""
+    body = re.sub(r"\s+", "", re.sub(r"^\s*第[一二三四五六七八九十百零〇\d]+条", "", text))
+    first = body.split("。", 1)[0]
+    for pattern, kind in article_kinds():
+        if pattern.search(first):
+            return kind
+    return "action"
+
+
 def section_kind(heading: str) -> str:
     """The kind of a section told by its heading; "task" when no pattern says otherwise."""
     compact = re.sub(r"\s+", "", heading).rstrip("。：:")
@@ -43,13 +64,19 @@ def section_kind(heading: str) -> str:
 def measure_sections(sections: tuple[Section, ...], top: bool = True) -> list[Section]:
     """Leaves of task sections, in document order; a group's kind decides for all below it,
     and so does the unnumbered part heading (主要目标, 重点任务) of a web copy's top sections.
-    Under a general chapter (总则) only the articles that grant money are kept."""
+    An article (第X条) is one measure with its items, unless it only states purpose, scope,
+    definitions, principles or entry into force (article_kind), in any chapter, 总则 too.
+    Under a general part of numbered items only those that grant money are kept."""
     out: list[Section] = []
     for section in sections:
         kind = section_kind(section.heading)
         if top and section.part and section_kind(section.part) != "task":
             continue
-        if kind == "general" and section.children:
+        if section.style == "article":
+            out.extend([section] if article_kind(section.text) == "action" else [])
+        elif kind == "general" and all(child.style == "article" for child in section.children):
+            out.extend(measure_sections(section.children, top=False))
+        elif kind == "general" and section.children:
             out.extend(leaf for leaf in _leaves(section) if incentives_in(leaf.text))
         elif (section.children or top) and kind != "task":
             continue

@@ -51,6 +51,10 @@ _LABELS = ("成文日期", "印发日期", "发文日期", "颁布日期", "颁�
 _LABELLED_DATE = r"[：:](?P<year>\d{4})(年|[-/.])(?P<month>\d{1,2})(月|[-/.])?((?P<day>\d{1,2})日?)?"
 _ISSUED_IN = re.compile(rf"{_YEAR}年{_MONTH}月({_DAY}日)?[^。，,]{{0,3}}(发布|印发|颁布)")
 _ISSUED_BY = re.compile(rf"(?P<organ>{_ORGAN})\d{{4}}年[^。]{{0,8}}(发布|印发|颁布)")
+_ADOPTED = re.compile(rf"{_YEAR}年{_MONTH}月{_DAY}日(?P<organ>[\u4e00-\u9fff]{{2,20}}?)(第[^届]{{1,6}}届)?"
+                      r"(?P<body>人民代表大会(常务委员会)?|人民政府)第[^次]{1,8}次(常务)?会议(通过|修订|修正)")
+"""A regulation's note of adoption: （2019年10月30日江门市第十五届人民代表大会常务委员会第二十九次会议通过）.
+The act is the last adoption or revision by the regulation's own organ; 批准 by the province is not."""
 _TITLE_BREAK = re.compile(r"[，。；：,;:！？!?]")
 _FIRST_YEAR = 1949
 _SAME_TITLE = 0.9
@@ -159,7 +163,8 @@ def _iso(match: re.Match[str]) -> str:
 
 def date_issued(lines: list[Line], published: str | None = None) -> str | None:
     """The signature date; else a date line (印发 dates last); else `published` (a page's
-    发布日期 field); else a date field (成文日期 first); else a dated 发布/印发 sentence."""
+    发布日期 field); else a date field (成文日期 first); else a dated 发布/印发 sentence; else a
+    regulation's last adoption or revision."""
     signed = [date for _, date in _signatures(lines) if not date["printed"]]
     dated = [m for m in (_DATE_LINE.fullmatch(compact(line.text)) for line in lines) if m]
     dated.sort(key=lambda m: bool(m["printed"]))
@@ -176,13 +181,20 @@ def date_issued(lines: list[Line], published: str | None = None) -> str | None:
         sentence = _ISSUED_IN.search(compact(line.text))
         if sentence:
             return _iso(sentence)
-    return None
+    adopted = _adoptions(lines)
+    return _iso(adopted[-1]) if adopted else None
+
+
+def _adoptions(lines: list[Line]) -> list[re.Match[str]]:
+    """The notes of adoption and revision of a regulation, in text order."""
+    return [found for line in lines for found in _ADOPTED.finditer(compact(line.text))]
 
 
 def issuer(lines: list[Line], notice_issuer: str | None, title: str | None) -> str | None:
     """The first organ named in full among: the notice's organ, the organ that opens the
     title (XX关于…), the signature, the red header (XX文件), a law database's 颁布部门
-    field, a sentence 'XX…发布'. A name by level only (市政府办公室) is the last resort."""
+    field, a sentence 'XX…发布', the organ that adopted a regulation (…人民代表大会常务委员会
+    …会议通过). A name by level only (市政府办公室) is the last resort."""
     candidates = [notice_issuer or ""]
     if title and "关于" in title:
         candidates.append(title.split("关于", 1)[0])
@@ -190,6 +202,7 @@ def issuer(lines: list[Line], notice_issuer: str | None, title: str | None) -> s
     for pattern in (_HEADER, _FIELD_ORGAN, _ISSUED_BY):
         candidates += [found["organ"] for line in lines
                        if (found := pattern.search(compact(line.text)))]
+    candidates += [found["organ"] + found["body"] for found in _adoptions(lines)[-1:]]
     organs = [name for name in candidates if _SIGNATURE.fullmatch(name)]
     full = [name for name in organs if not _ABBREVIATED.match(name)]
     return next(iter(full or organs), None)

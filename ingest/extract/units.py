@@ -6,7 +6,10 @@ that give a unit a lead or vehicle role (由…牵头/负责/担任, …牵头/�
 …设在X，负责…), and standing notes （以下均需…，不再列出） that add their units to every later
 measure. Names stay as printed, with a prefix or suffix written once distributed over its
 、 list (市市场监管局、科技局 → 市科技局; 泉州开发区、泉州台商投资区管委会 → 泉州开发区管委会).
-Subjects of "X要…" and member lists are not units (../shared/gold/NOTES-000-001.md).
+Subjects of "X要…" and member lists are not units (../shared/gold/NOTES-000-001.md); in the
+duty language of regulations the subject of "X应当…", "X负责…" and "X按照各自职责…" is, when it
+names an organ, a 部门 or 机关 of a field (专利行政部门, 公安机关), by the short name the text gives
+it (以下简称…), the fields of 发展改革、科技等部门 each with its 部门.
 """
 
 from __future__ import annotations
@@ -36,11 +39,26 @@ _SHARED_SUFFIX = re.compile(r"(管委会|管理委员会|人民政府|党工委|
 _PARTY_ORGAN = re.compile(r"(?:部|办)$")
 """市委宣传部、组织部 → 市委组织部, but 市委宣传部、人社局 → 市人社局: 市委 heads party organs only."""
 _PLACE_END = re.compile(r"[区县市镇乡园]$")
+_LEVELS = re.compile(r"各[区县市乡镇](?:（[^（）]*）)?(?:、[区县市乡镇](?:（[^（）]*）)?)+")
+"""各区、县（市）市场监管局: the organs of every county and district, one unit as
+各县（市、区）人民政府 is."""
+_LEVEL_JOIN = "\u0000"
+_SHARED_DUTY_NOUN = re.compile(r"、[^、]*?等(?:有关)?(部门|机关)$")
+"""发展改革、科技、财政等部门: the fields of a list share its 部门 (发展改革部门, 科技部门, 财政部门)."""
 _CLAUSE = re.compile(r"[，,。；;：:！？\n]")
 _SENTENCE = re.compile(r"[。；;！？\n]")
-_BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办)")
+_BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办|会同|组织|责令|依法|予以|处以"
+                 r"|追回|收回|拨付|审核|认定|受理|办理|查处)")
 _MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条|[（(]?[一二三四五六七八九十\d]+[）)、.．]?)")
-_SUBJECT = re.compile(r"^([^由]{2,60}?)(牵头|负责|会同|要?(?:充分)?发挥)")
+_SUBJECT = re.compile(r"^([^由]{2,60}?)(牵头|负责|会同|应当会同|要?(?:充分)?发挥|应当|必须"
+                      r"|(?:按照|依照|根据)各自(?:的)?职责|按职责分工)")
+"""X牵头/负责/会同…; in regulations also X应当… and X按照各自职责…: the organ the clause charges."""
+_PARTNERS_AFTER = ("会同", "应当会同")
+_SHORT_NAME = re.compile(r"^([^（，。；]{2,60})（以下(?:简)?称“?([^（）”]{2,20})”?）")
+"""市、县级人民政府负责专利工作的部门（以下简称专利行政部门）: the organ goes by its short name."""
+_DUTY_NOUN = re.compile(r"(部门|机关)$")
+_NOT_NAMED = re.compile(r"^(?:各|有关|相关|其他|其它|有权|所在地|当地|上级|同级|主管|行政|级|以上)*")
+"""Words that leave a 部门/机关 unnamed: 有关部门, 各相关部门, 有权机关 charge no organ in particular."""
 _PARTNERS = re.compile(
     r"([^，,。；;对]{2,40}?)(?=对|共同|联合|研究|制定|组织|开展|进行|做好|建立|推进|加强|$)")
 """X会同Y对…: the organs Y that share the lead, up to the verb or object of the clause."""
@@ -98,6 +116,7 @@ def unit_list(content: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
     人民银行泉州市中心支行 the bank keeps its name as printed.
     """
     content = re.sub(r"〔[^〕]*〕|【[^】]*】", "", content).strip(" 。.")
+    content = _LEVELS.sub(lambda levels: levels.group().replace("、", _LEVEL_JOIN), content)
     units: list[ResponsibleUnit] = []
     for group in _split(content, "，,；;"):
         lead = False
@@ -105,13 +124,17 @@ def unit_list(content: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
         if verb:
             lead = verb.group(1) == "牵头"
             group = group[: verb.start()]
+        shared = _SHARED_DUTY_NOUN.search(group)
         items = []
         for item in _split(group, "、"):
             item_lead = bool(_LEAD_MARK.search(item))
             item = re.sub(r"(?:等)+(?:有关)?(?:部门|单位)?$", "", _LEAD_MARK.sub("", item))
+            if item and shared and not (organs.names_organ(item) or _field_organ(item)):
+                item += shared.group(1)
             if item:
                 items.append((item, item_lead))
-        names = _distributed([name for name, _ in items], jurisdiction)
+        distributed = _distributed([name for name, _ in items], jurisdiction)
+        names = [name.replace(_LEVEL_JOIN, "、") for name in distributed]
         units += [ResponsibleUnit(name, lead or item_lead)
                   for name, (_, item_lead) in zip(names, items, strict=True)]
     return units
@@ -125,13 +148,14 @@ def clause_units(body: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
         for index, clause in enumerate(clauses):
             for match in _BY.finditer(clause):
                 found += _organs_only(unit_list(match.group(1), jurisdiction), match.group(2) == "牵头")
-            unmarked = _MARKER.sub("", clause)
+            unmarked = _SHORT_NAME.sub(r"\2", _MARKER.sub("", clause))
             subject = _SUBJECT.match(unmarked)
             if subject:
-                leads = subject.group(2) in ("牵头", "会同")
+                leads = subject.group(2) in ("牵头", *_PARTNERS_AFTER)
                 named = _organs_only(unit_list(subject.group(1), jurisdiction), leads)
                 found += [_anaphor(unit, body[: body.find(clause)], jurisdiction) for unit in named]
-                partners = _PARTNERS.match(unmarked, subject.end()) if subject.group(2) == "会同" else None
+                shares = subject.group(2) in _PARTNERS_AFTER
+                partners = _PARTNERS.match(unmarked, subject.end()) if shares else None
                 if named and partners:
                     found += _organs_only(unit_list(partners.group(1), jurisdiction), False)
             rely = _RELY.search(clause)
@@ -173,10 +197,18 @@ def _is_generic(name: str) -> bool:
 
 
 def _organs_only(units: list[ResponsibleUnit], lead: bool) -> list[ResponsibleUnit]:
-    """Body clauses are trusted only when every name in them ends as an organ does."""
-    if not units or not all(organs.names_organ(u.name) for u in units):
+    """Body clauses are trusted only when every name in them ends as an organ does, or names a
+    部门/机关 of a field (专利行政部门, 公安机关), as regulations charge organs."""
+    if not units or not all(organs.names_organ(u.name) or _field_organ(u.name) for u in units):
         return []
     return [replace(u, lead=u.lead or lead) for u in units]
+
+
+def _field_organ(name: str) -> bool:
+    """专利行政部门, 市场监督管理部门（知识产权局）, 公安机关; not 有关部门 or 有权机关."""
+    main = re.sub(r"（[^（）]*）$", "", name)
+    head = _DUTY_NOUN.sub("", main)
+    return head != main and len(_NOT_NAMED.sub("", head)) >= 2
 
 
 def _trailing_note(inner: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]:
