@@ -26,8 +26,9 @@ from ingest.vocab import PKG
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_FILES = sorted((ROOT / "corpus").glob("*.txt"))
 GENRE_FILES = sorted((ROOT / "tests" / "data" / "genre").glob("*.txt"))
-WITHOUT = ("source", "span", "text", "page")
-"""What differs between copies of one document by nature: its file name, offsets, pages."""
+WITHOUT = ("source", "span", "text", "page", "sentence")
+"""What differs between copies of one document by nature: its file name, offsets, pages, and the
+spacing of quoted sentences."""
 
 
 def _fields(path: Path) -> formats.Fields:
