@@ -108,15 +108,16 @@ def store_document(store: Store, built: DocumentGraph | StorableDocument) -> Doc
         raise IngestError(source, "store", str(error)) from error
 
 
-def store_documents(store: Store, built: Sequence[DocumentGraph | StorableDocument | IngestError]
-                    ) -> list[DocumentEntry | IngestError]:
-    """store_document() of each, in order, the conforming ones in one transaction.
+def store_documents(store: Store, built: Sequence[DocumentGraph | StorableDocument | IngestError],
+                    strict: bool = False) -> list[DocumentEntry | IngestError]:
+    """store_document() of each, in order, the conforming ones in one transaction; with `strict`,
+    a partial copy (cut mid-sentence, abridged) is refused instead of kept and marked.
 
     When the store refuses the batch, each document is written on its own, so one bad document
     never keeps the others out, and each is still whole or absent. A store that cannot be reached
     at all (StoreUnreachable) ends the batch: no other write would land either.
     """
-    ready = [b.storable() if isinstance(b, DocumentGraph) else b for b in built]
+    ready = [_refused_if_partial(b.storable() if isinstance(b, DocumentGraph) else b, strict) for b in built]
     valid = [b.write for b in ready if isinstance(b, StorableDocument) and b.report.conforms]
     try:
         entries = iter(store.replace_many(valid))
@@ -126,6 +127,14 @@ def store_documents(store: Store, built: Sequence[DocumentGraph | StorableDocume
         return [_store_or_error(store, b) for b in ready]
     return [next(entries) if isinstance(b, StorableDocument) and b.report.conforms
             else _store_or_error(store, b) for b in ready]
+
+
+def _refused_if_partial(built: StorableDocument | IngestError, strict: bool
+                        ) -> StorableDocument | IngestError:
+    partial = built.write.partial if isinstance(built, StorableDocument) else None
+    if strict and isinstance(built, StorableDocument) and partial:
+        return IngestError(built.write.source, "segment", f"partial copy refused (--strict): {partial}")
+    return built
 
 
 def _store_or_error(store: Store, built: StorableDocument | IngestError) -> DocumentEntry | IngestError:
@@ -142,17 +151,18 @@ def ingest_file(store: Store, path: Path, limit: int = MAX_BYTES) -> DocumentEnt
 
 
 def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1, limit: int = MAX_BYTES,
-               warn: Callable[[str, str], None] | None = None) -> Iterator[DocumentEntry | IngestError]:
+               warn: Callable[[str, str], None] | None = None, strict: bool = False
+               ) -> Iterator[DocumentEntry | IngestError]:
     """Build every path (in parallel with jobs > 1) and store them batch by batch, in path order;
-    `warn(file name, warning)` hears each document's warnings. StoreUnreachable from the store
-    ends it: the caller says how far it got."""
+    `warn(file name, warning)` hears each document's warnings; `strict` refuses partial copies.
+    StoreUnreachable from the store ends it: the caller says how far it got."""
     store.complete_catalogue()
     for batch in _batches(paths, jobs, BATCH, partial(_storable_in_worker, limit=limit)):
         for built in batch:
             if warn is not None and isinstance(built, StorableDocument):
                 for warning in built.warnings:
                     warn(built.write.source, warning)
-        yield from store_documents(store, batch)
+        yield from store_documents(store, batch, strict)
 
 
 def default_jobs() -> int:

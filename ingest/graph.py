@@ -123,6 +123,9 @@ def _policy(ctx: _Context) -> None:
     g.add((ctx.document, PKG.fileName, Literal(record.source)))
     if ctx.source is not None:
         g.add((ctx.document, PKG.fullText, Literal(ctx.source.original)))
+    g.add((ctx.document, PKG.copyOf, policy))
+    if record.partial:
+        g.add((ctx.document, PKG.partialReason, Literal(record.partial)))
     g.add((policy, PROV.wasDerivedFrom, ctx.document))
     _jurisdiction(ctx)
 

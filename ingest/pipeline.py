@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from ingest.errors import IngestError
 from ingest.extract import citations, incentives, measures, metadata, targets, topics, units, validity
+from ingest.partial import partial_reason
 from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
 from ingest.segment import Document, segment
@@ -39,7 +40,7 @@ def extract_record(path: Path, source: SourceText | None = None) -> PolicyRecord
     name = path.name
     text = source if source is not None else read_file(path)
     document = _run(name, "segment", lambda: segment(text))
-    record = PolicyRecord(source=name)
+    record = PolicyRecord(source=name, partial=partial_reason(document))
     for stage, extract in EXTRACT_STAGES:
         record = _run(name, stage, partial(extract, document, record))
     return paged(record, text) if text.pages else record

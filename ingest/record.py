@@ -110,6 +110,9 @@ class Validity:
 @dataclass(frozen=True)
 class PolicyRecord:
     source: str
+    partial: str | None = None
+    """Why this copy is not the whole policy (cut mid-sentence, abridged), or None: its facts are
+    what it holds, and every answer that lists it says so."""
     title: str | None = None
     doc_number: str | None = None
     issuer: str | None = None

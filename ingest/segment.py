@@ -47,9 +47,6 @@ _SIGNATURE = re.compile(r"[\u4e00-\u9fff（）()]{2,40}(人民政府|办公室|�
 _DATE_LINE = re.compile(rf"{_DATE}\s*(印发|发布)?")
 _DISTRIBUTION = re.compile(r"[^。：:]{0,12}单位[：:]")
 _DUTY_LABEL = re.compile(r"(责任|牵头|配合|参与|主办|协办)单位")
-_SENTENCE_END = "。！？；;!?…”’」）)〕】"
-_RUNNING_TEXT = re.compile(r"[，、；。]")
-_FIELD_LABEL = re.compile(r"^[^，。；]{1,8}[：:]")
 
 
 def _data_rows(file_name: str) -> list[list[str]]:
@@ -298,8 +295,8 @@ def _section(node: _Node, lines: list[Line], end_line: int, end: int, text: str,
 
 
 def segment(source: SourceText) -> Document:
-    """Split the text into front, numbered sections and back; refuse texts of another genre
-    and texts cut off mid-sentence.
+    """Split the text into front, numbered sections and back; refuse texts of another genre.
+    A text cut off or abridged is no error: ingest.partial says so, and it keeps what it holds.
 
     The back begins at the first colophon line after the first section; sections are then
     read from the lines before it only, so numbered attachments after the signature stay out.
@@ -316,9 +313,6 @@ def segment(source: SourceText) -> Document:
     lines, roots = all_lines[:back_line], _tree(all_lines[:back_line])
     back_start = all_lines[back_line].start if back_line < len(all_lines) else len(text)
     main_end = len(text[:back_start].rstrip())
-    if back_line == len(all_lines) and _cut_mid_sentence(lines[-1].text):
-        raise IngestError(source.name, "segment", "text ends mid-sentence, the document looks "
-                          f"truncated: …{text[main_end - 20:main_end]}")
     main_start = lines[roots[0].line].start
     sections = []
     for k, root in enumerate(roots):
@@ -340,16 +334,6 @@ def _check_genre(name: str, text: str, numbered: bool) -> None:
         missing = "intellectual-property" if not found["ip"] else "policy"
         raise IngestError(name, "segment", f"no numbered structure (一、 （一） 1. 第一条) and no "
                           f"{missing} vocabulary: not a policy text of this genre")
-
-
-def _cut_mid_sentence(line: str) -> bool:
-    """True for a last line of running text that stops where no sentence can end.
-
-    Titles, headings, 责任单位：… fields and site furniture end without a full stop too, so
-    only a line with clause punctuation inside, no field label and no furniture word counts.
-    """
-    return (line[-1] not in _SENTENCE_END and bool(_RUNNING_TEXT.search(line))
-            and not _FIELD_LABEL.match(line) and not any(word in line for word in site_chrome()))
 
 
 def _flatten(node: _Node) -> Iterator[_Node]:

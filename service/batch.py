@@ -15,13 +15,18 @@ from pathlib import Path
 
 from ingest.read import supported
 
-__all__ = ["Batch", "Outcomes"]
+__all__ = ["COPY", "FACTS", "INGESTED", "NOT_ATTEMPTED", "PARTIAL", "REFUSED", "SKIPPED", "Batch", "Outcomes"]
 
 INGESTED = "ingested"
 REFUSED = "refused"
 SKIPPED = "skipped"
 NOT_ATTEMPTED = "not attempted"
-_NOTED = (REFUSED, SKIPPED)
+PARTIAL = "partial"
+COPY = "added as a copy"
+"""An ingested file that another copy of its policy outdoes: held, the facts come from that one."""
+FACTS = "now supplies the facts"
+"""An ingested file fuller than the copy that supplied its policy's facts, which is held instead."""
+_NOTED = (REFUSED, SKIPPED, PARTIAL, COPY, FACTS)
 _COUNTED = {SKIPPED: "file(s) of another kind skipped"}
 """How the summary counts an outcome, when not by its word alone."""
 """Outcomes whose notes the summary repeats, file by file."""
@@ -68,7 +73,8 @@ class Outcomes:
         return len(self.notes.get(outcome, ()))
 
     def summary(self, total: int, where: str) -> list[str]:
-        """The closing lines: the count of each outcome, then the notes of files left out."""
+        """The closing lines: the count of each outcome, then the notes of files left out, partial
+        or held as copies."""
         others = [f"{len(items)} {_COUNTED.get(outcome, outcome)}" for outcome, items in self.notes.items()
                   if outcome != INGESTED]
         head = f"ingested {self.count(INGESTED)} of {total} document(s) into {where}"

@@ -18,10 +18,21 @@ from ingest.build import build, default_jobs, ingest_all
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
 from ingest.read import MAX_BYTES, read_file
-from ingest.store import Solutions, Store, StoreUnreachable, connect
+from ingest.store import DocumentEntry, Solutions, Store, StoreUnreachable, connect
 from ingest.store.updates import is_iri
 from ingest.vocabulary import load_vocabulary
-from service.batch import INGESTED, NOT_ATTEMPTED, REFUSED, SKIPPED, Batch, Outcomes, skipped_note
+from service.batch import (
+    COPY,
+    FACTS,
+    INGESTED,
+    NOT_ATTEMPTED,
+    PARTIAL,
+    REFUSED,
+    SKIPPED,
+    Batch,
+    Outcomes,
+    skipped_note,
+)
 from service.config import Settings, SettingsError
 from service.curated import ParameterError, load_library, page_bounds, paged
 from service.errors import ServiceError
@@ -141,6 +152,9 @@ def ingest(
     jobs: Annotated[int | None, typer.Option(
         help="Processes extracting and validating in parallel (default: the CPUs).")] = None,
     max_size: MaxSize = _DEFAULT_MB,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Refuse partial copies (cut mid-sentence, abridged) instead of keeping them marked."
+    )] = False,
 ) -> None:
     """Extract, graph, validate and store FILES; invalid ones are reported and left out.
 
@@ -157,13 +171,15 @@ def ingest(
                         disable=len(batch.files) < 2)
         try:
             stored = ingest_all(store, batch.files, jobs or default_jobs(), _bytes(max_size),
-                                lambda name, said: tqdm.write(f"warning: {name}: {said}", file=sys.stderr))
+                                lambda name, said: tqdm.write(f"warning: {name}: {said}", file=sys.stderr),
+                                strict)
             for entry in stored:
                 if isinstance(entry, IngestError):
                     tqdm.write(f"error: {entry}", file=sys.stderr)
                     outcomes.add(REFUSED, entry.source, f"{entry.stage}: {entry.reason}")
                 else:
                     outcomes.add(INGESTED, entry.source)
+                    _copy_outcomes(outcomes, entry)
                 progress.update()
             load_vocabulary(store)
         except StoreUnreachable as error:
@@ -183,6 +199,17 @@ def ingest(
         raise typer.Exit(2)
     if outcomes.count(REFUSED) or not outcomes.count(INGESTED):
         raise typer.Exit(1)
+
+
+def _copy_outcomes(outcomes: Outcomes, entry: DocumentEntry) -> None:
+    """Say of an ingested file that it is partial, held as a copy, or the copy that now supplies
+    the facts of its policy, and which file was kept."""
+    if entry.partial:
+        outcomes.add(PARTIAL, entry.source, entry.partial)
+    if entry.copy_of:
+        outcomes.add(COPY, entry.source, f"the policy's facts come from {entry.copy_of}, kept")
+    if entry.kept_as_copies:
+        outcomes.add(FACTS, entry.source, f"fuller than {', '.join(entry.kept_as_copies)}, kept as a copy")
 
 
 @app.command()
@@ -209,16 +236,21 @@ def documents(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON array instead of a table.")] = False,
 ) -> None:
-    """List stored documents: file name, triples, ingest time, graph IRI."""
+    """List stored documents: file name, triples, ingest time, graph IRI; copies held and partial
+    copies say so."""
     with open_store(ctx.obj) as store:
         entries = store.documents()
     if as_json:
         rows = [{"source": e.source, "triples": e.triples, "ingested": e.ingested.isoformat(),
-                 "graph": e.graph, "policy": e.policy} for e in entries]
+                 "graph": e.graph, "policy": e.policy, "partial": e.partial, "copy_of": e.copy_of}
+                for e in entries]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for e in entries:
-        typer.echo(f"{e.source}\t{e.triples}\t{e.ingested.isoformat()}\t{e.graph}")
+        notes = [f"copy of {e.copy_of}'s policy, held" if e.copy_of else "",
+                 f"partial: {e.partial}" if e.partial else ""]
+        row = [e.source, str(e.triples), e.ingested.isoformat(), e.graph, *filter(None, notes)]
+        typer.echo("\t".join(row))
 
 
 @app.command()
@@ -232,7 +264,9 @@ def remove(
     if not removed:
         typer.echo(f"error: {document}: remove: no such document in the store", err=True)
         raise typer.Exit(1)
-    typer.echo(f"removed {removed} graph(s) for {document}", err=True)
+    typer.echo(f"removed {removed.graphs} graph(s) for {document}", err=True)
+    for entry in removed.promoted:
+        typer.echo(f"{entry.source}: now supplies the facts of its policy (a copy kept before)", err=True)
 
 
 @app.command()

@@ -56,7 +56,6 @@ TRUNCATED = (CORPUS / "001_0fbb60d79ac4499f.txt").read_bytes()[:9000]
     ("binary.txt", bytes(range(256)) * 8, "read: binary data"),
     ("missing.txt", None, "read: no such file"),
     ("recipe.txt", "番茄炒蛋\n1.打蛋。搅匀。\n2.热油。下锅。\n3.装盘。\n".encode(), "segment: "),
-    ("truncated.txt", TRUNCATED, "segment: "),
 ])
 def test_bad_input_is_one_error_line_and_store_unchanged(tmp_path: Path, name: str, content: bytes | None,
                                                          reason: str) -> None:
@@ -73,6 +72,23 @@ def test_bad_input_is_one_error_line_and_store_unchanged(tmp_path: Path, name: s
     assert errors == [line for line in errors if line.startswith(f"error: {name}: {reason}")]
     assert len(errors) == 1
     assert stored(store) == before
+
+
+def test_a_partial_copy_is_kept_and_marked_and_strict_refuses_it(tmp_path: Path) -> None:
+    """`extract` and `ingest` keep what a cut-off copy holds and say so; `ingest --strict` refuses it."""
+    store, cut = tmp_path / "store", tmp_path / "truncated.txt"
+    cut.write_bytes(TRUNCATED)
+    extracted = runner.invoke(app, ["extract", str(cut)])
+    assert extracted.exit_code == 0
+    record = json.loads(extracted.stdout)[0]
+    assert record["partial"].startswith("文本在句中截断") and record["doc_number"] == "泉政文〔2021〕70号"
+    assert len(record["measures"]) >= 5 and record["targets"]
+    code, _, err = run(store, "ingest", "--strict", str(cut))
+    assert code == 1 and "error: truncated.txt: segment: partial copy refused (--strict)" in err
+    assert stored(store) == []
+    code, _, err = run(store, "ingest", str(cut))
+    assert code == 0 and "ingested 1 of 1" in err and "1 partial" in err
+    assert "  partial: truncated.txt: 文本在句中截断" in err
 
 
 def test_failed_reingest_keeps_the_old_graph(tmp_path: Path) -> None:

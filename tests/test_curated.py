@@ -326,3 +326,35 @@ def test_cli_queries_and_query(tmp_path: Path, corpus_files: list[Path]) -> None
     vocabulary = runner.invoke(cli, ["--store", str(path), "query",
                                      f"ASK {{ GRAPH <{VOCABULARY_GRAPH}> {{ ?s ?p ?o }} }}"])
     assert vocabulary.stdout.strip() == "true"
+
+
+PARTIAL_COLUMN = {"targets-by-indicator": {}, "incentives-by-topic": {"topic": "PatentNavigation"},
+                  "policies-in-force": {"date": "2022-06-01"}, "citation-network": {}, "policy-overview": {}}
+"""Every curated query that lists policies, measures, targets or incentives, with parameters that
+give rows of the 泉州 policy."""
+
+
+@pytest.fixture(scope="module")
+def cut_store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) -> Iterator[EmbeddedStore]:
+    """The 泉州 policy from a copy with items 10 to 20 left out (（略）), beside the whole 鲤城 plan."""
+    folder = tmp_path_factory.mktemp("cut")
+    text = next(p for p in corpus_files if p.name.startswith("001_")).read_text(encoding="utf-8")
+    cut = folder / "quanzhou-abridged.txt"
+    cut.write_text(text[: text.index("10.")] + "（略）\n" + text[text.index("21."):], encoding="utf-8")
+    opened = EmbeddedStore(folder / "store")
+    for file in (cut, corpus_files[0]):
+        ingest_file(opened, file)
+    load_vocabulary(opened)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL_COLUMN))
+def test_answers_that_list_a_partial_copy_say_so(cut_store: EmbeddedStore, name: str) -> None:
+    raw = dict(PARTIAL_COLUMN[name])
+    if name == "policy-overview":
+        raw["policy"] = next(r["policy"] for r in run(cut_store, "policies-in-force", date="2022-06-01"))
+    rows = run(cut_store, name, **raw)
+    quanzhou = [r for r in rows if "泉州" in r.get("city", "泉州")]
+    assert quanzhou and all(r["partial"] == "文本有删节 (abridged): （略）" for r in quanzhou), name
+    assert all(not r.get("partial") for r in rows if r not in quanzhou)

@@ -151,7 +151,6 @@ def test_number_out_of_sequence_stays_text() -> None:
     ("番茄炒蛋\n1.打蛋。搅匀。\n2.热油。下锅。\n3.装盘。\n", "no intellectual-property or policy vocabulary"),
     ("专利是一种权利。很多人申请专利。\n", "no numbered structure .* and no policy vocabulary"),
     ("关于印发工作方案的通知\n请认真组织实施。\n", "no numbered structure .* and no intellectual-property"),
-    ("某市工作方案\n一、主要任务\n1.加强创造。内容。\n2.加强运用。支持企业开展专利导航和", "truncated"),
 ])
 def test_refused_documents(text: str, reason: str) -> None:
     with pytest.raises(IngestError, match=reason) as error:
@@ -207,10 +206,3 @@ def test_corpus_back_matter() -> None:
     assert segment(source("001")).back.startswith("泉州市人民政府")
     assert segment(source("003")).back.startswith("公开方式")
     assert "知识产权强区" in segment(source("000")).front
-
-
-def test_corpus_truncated_copy_is_refused() -> None:
-    text = source("001").text
-    cut = text[:text.index("有效期3年") + 3]
-    with pytest.raises(IngestError, match="truncated"):
-        doc(cut)

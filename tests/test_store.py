@@ -11,7 +11,8 @@ from rdflib import RDF, Graph, Literal, URIRef
 from ingest.build import DocumentGraph, build, document_graph, store_document, store_documents
 from ingest.errors import IngestError
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord
-from ingest.store import Solutions
+from ingest.store import DocumentWrite, Solutions
+from ingest.store.copies import StoredCopy, plan_copies
 from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG
 
@@ -186,7 +187,7 @@ def test_citation_links_both_ways(store: EmbeddedStore, order: tuple[PolicyRecor
     citing = str(built["a.txt"].graph_iri).removesuffix("/graph")
     cited = str(built["b.txt"].graph_iri).removesuffix("/graph")
     assert links(store) == {(citing, str(ELI.cites), cited), (citing, str(ELI.repeals), cited)}
-    assert store.remove("b.txt") == 1
+    assert store.remove("b.txt").graphs == 1
     assert links(store) == set()
 
 
@@ -196,10 +197,10 @@ def test_remove(store: EmbeddedStore, how: str) -> None:
     put(store, CITED)
     name = {"source": "a.txt", "graph": str(built.graph_iri),
             "policy": str(built.graph_iri).removesuffix("/graph")}[how]
-    assert store.remove(name) == 1
+    assert store.remove(name).graphs == 1
     assert [e.source for e in store.documents()] == ["b.txt"]
     assert count(store, str(built.graph_iri)) == 0
-    assert store.remove(name) == 0
+    assert store.remove(name).graphs == 0
 
 
 def test_load_replaces_a_named_graph(store: EmbeddedStore, tmp_path: Path) -> None:
@@ -277,3 +278,40 @@ def test_catalogue_of_an_earlier_store_is_completed(store: EmbeddedStore) -> Non
     put(store, CITING)
     citing, cited = (str(document_graph(r, None).graph_iri).removesuffix("/graph") for r in (CITING, CITED))
     assert links(store) == {(citing, str(ELI.cites), cited), (citing, str(ELI.repeals), cited)}
+
+
+def _write(source: str, triples: int, partial: str | None = None, policy: str = "urn:p") -> DocumentWrite:
+    return DocumentWrite(URIRef(f"{policy}/graph"), source, "", triples, URIRef(policy), partial=partial)
+
+
+def _stored(source: str, triples: int, primary: bool, partial: bool = False) -> StoredCopy:
+    graph = "urn:p/graph" if primary else f"urn:p/copy/{source}/graph"
+    return StoredCopy(graph, source, "urn:p", (not partial, triples), primary)
+
+
+@pytest.mark.parametrize(("stored", "writes", "primaries", "copies", "copy_of", "kept"), [
+    # a partial copy after the whole one is held; the whole one stays
+    ([_stored("full", 1500, True)], [_write("cut", 11, "cut")], [], ["cut"], {"cut": "full"}, {}),
+    # the whole one after a partial one takes its place, the partial one is held
+    ([_stored("cut", 11, True, partial=True)], [_write("full", 1500)], ["full"], ["cut"], {},
+     {"full": ("cut",)}),
+    # a whole copy with fewer facts does not replace a fuller one, nor does an equal one
+    ([_stored("a", 1500, True)], [_write("b", 900)], [], ["b"], {"b": "a"}, {}),
+    ([_stored("a", 1500, True)], [_write("b", 1500)], [], ["b"], {"b": "a"}, {}),
+    # a re-ingest of the fact-bearing file replaces it; held copies stay as they are
+    ([_stored("a", 1500, True), _stored("b", 900, False)], [_write("a", 1400)], ["a"], [], {}, {}),
+    # …unless a held copy is now fuller: it supplies the facts, the re-ingested file is held
+    ([_stored("a", 1500, True), _stored("b", 900, False)], [_write("a", 20, "cut")], ["b"], ["a"],
+     {"a": "b"}, {}),
+    # two copies in one batch
+    ([], [_write("cut", 11, "cut"), _write("full", 1500)], ["full"], ["cut"], {"cut": "full"},
+     {"full": ("cut",)}),
+    # another policy: nothing to do with copies
+    ([_stored("a", 1500, True)], [_write("c", 10, policy="urn:q")], ["c"], [], {}, {}),
+])
+def test_plan_copies(stored: list[StoredCopy], writes: list[DocumentWrite], primaries: list[str],
+                     copies: list[str], copy_of: dict[str, str], kept: dict[str, tuple[str, ...]]) -> None:
+    plan = plan_copies(writes, stored)
+    assert [p.source for p in plan.primaries] == primaries
+    assert [c.source for c in plan.copies] == copies
+    assert (plan.copy_of, plan.kept_as_copies) == (copy_of, kept)

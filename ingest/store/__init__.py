@@ -20,8 +20,8 @@ from rdflib.term import Node
 
 from ingest.vocab import PKG
 
-__all__ = ["DocumentEntry", "DocumentWrite", "QueryResult", "Solutions", "Store", "StoreUnreachable",
-           "connect"]
+__all__ = ["DocumentEntry", "DocumentWrite", "QueryResult", "Removal", "Solutions", "Store",
+           "StoreUnreachable", "connect"]
 
 
 class StoreUnreachable(OSError):
@@ -39,6 +39,24 @@ class DocumentEntry:
     policy: str | None
     triples: int
     ingested: datetime
+    partial: str | None = None
+    """Why this copy is not the whole policy, or None."""
+    copy_of: str | None = None
+    """When this file was added as a copy of a policy whose facts another copy supplies: that file."""
+    kept_as_copies: tuple[str, ...] = ()
+    """Files that supplied the policy's facts before this fuller copy came, now kept as its copies."""
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What `Store.remove` did: how many graphs went, and the copies that now supply the facts of
+    a policy whose fact-bearing copy was removed."""
+
+    graphs: int
+    promoted: tuple[DocumentEntry, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.graphs > 0
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,14 @@ class DocumentWrite:
     """The policy's (pkg:numberKey | pkg:titleKey, value): what citations of it are matched by."""
     citations: tuple[tuple[URIRef, URIRef, Literal], ...] = ()
     """(pkg:cites | pkg:repeals, key property, value) of each keyed citation the policy makes."""
+    partial: str | None = None
+    """Why the copy is not the whole policy (its source document's pkg:partialReason), or None."""
+
+    @property
+    def fullness(self) -> tuple[bool, int]:
+        """What makes one copy of a policy fuller than another: whole before partial, then more
+        triples (more measures, units, targets and incentives)."""
+        return self.partial is None, self.triples
 
     @classmethod
     def of(cls, graph_iri: URIRef, graph: Graph, source: str, entities: Graph | None = None) -> DocumentWrite:
@@ -64,8 +90,9 @@ class DocumentWrite:
         keys = tuple(_keys(graph, policy)) if policy else ()
         citations = tuple((relation, key, value) for relation in CITING if policy
                           for node in graph.objects(policy, relation) for key, value in _keys(graph, node))
+        partial = next((str(o) for o in graph.objects(None, PKG.partialReason)), None)
         return cls(graph_iri, source, graph.serialize(format="nt"), len(graph), policy,
-                   entities.serialize(format="nt") if entities is not None else "", keys, citations)
+                   entities.serialize(format="nt") if entities is not None else "", keys, citations, partial)
 
 
 CITING = (PKG.cites, PKG.repeals)
@@ -101,9 +128,11 @@ class Store(Protocol):
         """`replace` of every write, in order, as one transaction: all of them land or none."""
         ...
 
-    def remove(self, document: str) -> int:
+    def remove(self, document: str) -> Removal:
         """Remove a document named by file name, graph IRI or policy IRI; how many graphs went.
 
+        A file name or graph IRI removes that copy only: when it supplied its policy's facts, the
+        fullest remaining copy supplies them from then on. A policy IRI removes every copy.
         Entity descriptions that no remaining document links to go with it."""
         ...
 

@@ -8,21 +8,34 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 from rdflib.util import guess_format
 
-from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Solutions
+from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Solutions
+from ingest.store.copies import (
+    CopyPlan,
+    StoredCopy,
+    copies_query,
+    copy_graph,
+    copy_update,
+    entities_query,
+    held_query,
+    plan_copies,
+    primary_query,
+    stored_copy,
+)
 from ingest.store.updates import (
+    PROLOGUE,
     RESERVED_GRAPHS,
     catalogue_keys_update,
-    count_query,
     documents_query,
     keyless_query,
     load_update,
     remove_update,
+    removed_query,
     replace_update,
-    written_entries,
 )
 
 __all__ = ["SparqlStore"]
@@ -49,17 +62,33 @@ class SparqlStore(ABC):
         return self.replace_many([DocumentWrite.of(graph_iri, graph, source, entities)])[0]
 
     def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
+        """Every write in one request; a write of a policy stored from another file is held as a
+        copy unless it is fuller, when the copy that supplied the facts is held instead (copies.py)."""
         ingested = datetime.now(UTC).replace(microsecond=0)
-        if writes:
+        if not writes:
+            return []
+        plan = plan_copies(writes, self._copies({str(w.policy) for w in writes if w.policy}))
+        if plan.plain:
             self.update(replace_update(writes, ingested))
-        return written_entries(writes, ingested)
+        else:
+            self.update(self._copies_update(plan, ingested))
+        return [self._entry(write, plan, ingested) for write in writes]
 
-    def remove(self, document: str) -> int:
-        found = self._select(count_query(document))
-        removed = int(str(found.rows[0]["n"])) if found.rows else 0
-        if removed:
-            self.update(remove_update(document))
-        return removed
+    def remove(self, document: str) -> Removal:
+        found = self._select(removed_query(document)).rows
+        removed = {str(row["old"]) for row in found}
+        if not removed:
+            return Removal(0)
+        policies = {str(row["policy"]) for row in found if "policy" in row}
+        left = [c for c in self._copies(policies) if c.graph not in removed]
+        promoted = [self._held(max(copies, key=lambda c: c.fullness)) for policy in sorted(policies)
+                    if f"{policy}/graph" in removed and (copies := [c for c in left if c.policy == policy])]
+        request = remove_update(document)
+        ingested = datetime.now(UTC).replace(microsecond=0)
+        if promoted:
+            request += " ;\n" + replace_update(promoted, ingested).removeprefix(PROLOGUE)
+        self.update(request)
+        return Removal(len(removed), tuple(self._entry(w, CopyPlan(), ingested) for w in promoted))
 
     def complete_catalogue(self) -> bool:
         if self.query(keyless_query()) is not True:
@@ -74,6 +103,8 @@ class SparqlStore(ABC):
                 policy=str(row["policy"]) if "policy" in row else None,
                 triples=int(str(row["triples"])),
                 ingested=datetime.fromisoformat(str(row["ingested"])),
+                partial=str(row["partial"]) if "partial" in row else None,
+                copy_of=str(row["copyOf"]) if "copyOf" in row else None,
             )
             for row in self._select(documents_query()).rows
         ]
@@ -84,6 +115,45 @@ class SparqlStore(ABC):
         graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
         self.update(load_update(graph_iri, graph.serialize(format="nt")))
         return len(graph)
+
+    def _copies(self, policies: set[str]) -> list[StoredCopy]:
+        """The catalogued copies of these policies."""
+        if not policies:
+            return []
+        return [stored_copy(row) for row in self._select(PROLOGUE + copies_query(sorted(policies))).rows]
+
+    def _copies_update(self, plan: CopyPlan, ingested: datetime) -> str:
+        """One request for a plan: the fact-bearing writes, then the held copies (read first
+        where the plan promotes a held copy or holds the copy that supplied the facts)."""
+        primaries = [p if isinstance(p, DocumentWrite) else self._held(p) for p in plan.primaries]
+        held = [c if isinstance(c, DocumentWrite) else self._fact_bearing(c) for c in plan.copies]
+        parts = [replace_update(primaries, ingested).removeprefix(PROLOGUE)] if primaries else []
+        when = Literal(ingested.isoformat(), datatype=XSD.dateTime).n3()
+        return PROLOGUE + " ;\n".join([*parts, *(copy_update(write, when) for write in held)])
+
+    def _held(self, copy: StoredCopy) -> DocumentWrite:
+        """The write that makes a held copy the fact-bearing one, from the text it keeps."""
+        row = self._select(PROLOGUE + held_query(copy.graph)).rows[0]
+        graph_iri = URIRef(f"{copy.policy}/graph")
+        graph = Graph(identifier=graph_iri).parse(data=str(row["held"]), format="nt")
+        entities = Graph().parse(data=str(row["entities"]), format="nt")
+        return DocumentWrite.of(graph_iri, graph, copy.source, entities)
+
+    def _fact_bearing(self, copy: StoredCopy) -> DocumentWrite:
+        """The write of the copy that supplies the facts now, read back to be held."""
+        graph, entities = self.query(primary_query(copy.graph)), self.query(entities_query(copy.graph))
+        assert isinstance(graph, Graph) and isinstance(entities, Graph)
+        return DocumentWrite.of(URIRef(copy.graph), graph, copy.source, entities)
+
+    @staticmethod
+    def _entry(write: DocumentWrite, plan: CopyPlan, ingested: datetime) -> DocumentEntry:
+        """The catalogue entry a write got: the fact-bearing graph, or its held copy's."""
+        copy_of = plan.copy_of.get(write.source)
+        held = copy_of is not None and write.policy is not None
+        graph = copy_graph(str(write.policy), write.source) if held else write.graph_iri
+        return DocumentEntry(str(graph), write.source, str(write.policy) if write.policy else None,
+                             3 + bool(write.partial) if held else write.triples, ingested, write.partial,
+                             copy_of, plan.kept_as_copies.get(write.source, ()))
 
     def _select(self, sparql: str) -> Solutions:
         result = self.query(sparql)

@@ -24,10 +24,10 @@ from datetime import datetime
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ingest.store import DocumentEntry, DocumentWrite
+from ingest.store import DocumentWrite
 from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG, PREFIXES
 
-_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + \
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + \
     "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
 _IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 
@@ -62,7 +62,7 @@ WHERE {{ {{ {selection} }} GRAPH <{CATALOG_GRAPH}> {{ ?old ?p ?o }} }}"""
 
 
 def remove_update(document: str) -> str:
-    return _PROLOGUE + drop_documents(stale_graphs(document)) + " ;\n" + _drop_unlinked_entities()
+    return PROLOGUE + drop_documents(stale_graphs(document)) + " ;\n" + _drop_unlinked_entities()
 
 
 def _drop_unlinked_entities() -> str:
@@ -97,7 +97,7 @@ def replace_update(writes: Sequence[DocumentWrite], ingested: datetime) -> str:
                   _insert(write, when)]
         if write.policy:
             parts.extend(_link(write.policy, side) for side in ("?a", "?b"))
-    return _PROLOGUE + " ;\n".join(parts)
+    return PROLOGUE + " ;\n".join(parts)
 
 
 def _replaced(write: DocumentWrite) -> str:
@@ -108,11 +108,12 @@ def _replaced(write: DocumentWrite) -> str:
 def _insert(write: DocumentWrite, when: str) -> str:
     topic = f"; foaf:primaryTopic <{write.policy}> " if write.policy else ""
     keys = "".join(f"; {TOPIC_KEY[key].n3()} {value.n3()} " for key, value in write.keys)
+    partial = f"pkg:partialReason {Literal(write.partial).n3()} ; " if write.partial else ""
     return (f"INSERT DATA {{ GRAPH <{write.graph_iri}> {{\n{write.ntriples}\n}}\n"
             f"  GRAPH <{ENTITIES_GRAPH}> {{\n{write.entities}\n}}\n"
             f"  GRAPH <{CATALOG_GRAPH}> {{ <{write.graph_iri}> a pkg:DocumentGraph ; dcterms:source "
             f"{Literal(write.source).n3()} {topic}{keys}; void:triples {write.triples} ; "
-            f"dcterms:modified {when} }} }}")
+            f"pkg:factTriples {write.triples} ; {partial}dcterms:modified {when} }} }}")
 
 
 TOPIC_KEY = {PKG.numberKey: PKG.topicNumberKey, PKG.titleKey: PKG.topicTitleKey}
@@ -156,7 +157,7 @@ WHERE {{
     inserts = [_insert(w, when) for w in writes]
     if among:
         inserts.append(f"INSERT DATA {{ GRAPH <{LINKS_GRAPH}> {{ {among} }} }}")
-    return _PROLOGUE + " ;\n".join([first, *inserts])
+    return PROLOGUE + " ;\n".join([first, *inserts])
 
 
 def _links_among(writes: Sequence[DocumentWrite]) -> str:
@@ -169,12 +170,6 @@ def _links_among(writes: Sequence[DocumentWrite]) -> str:
     return " ".join(f"<{w.policy}> {LINK[relation].n3()} <{b}> ."
                     for w in writes for relation, key, value in w.citations
                     for b in sorted(cited.get((key, value), ())) if b != w.policy)
-
-
-def written_entries(writes: Sequence[DocumentWrite], ingested: datetime) -> list[DocumentEntry]:
-    """The catalogue entries `replace_update(writes, ingested)` records."""
-    return [DocumentEntry(str(w.graph_iri), w.source, str(w.policy) if w.policy else None, w.triples,
-                          ingested) for w in writes]
 
 
 def _link(policy: URIRef, side: str) -> str:
@@ -198,12 +193,12 @@ _KEYLESS = f"""GRAPH <{CATALOG_GRAPH}> {{ ?g foaf:primaryTopic ?policy }}
 def keyless_query() -> str:
     """ASK whether a catalogue entry lacks its policy's keys (a store written before they were
     kept there: new documents would not link to its policies)."""
-    return _PROLOGUE + f"ASK {{ {_KEYLESS} }}"
+    return PROLOGUE + f"ASK {{ {_KEYLESS} }}"
 
 
 def catalogue_keys_update() -> str:
     """Copy each such policy's keys from its graph into its catalogue entry."""
-    return _PROLOGUE + f"""
+    return PROLOGUE + f"""
 INSERT {{ GRAPH <{CATALOG_GRAPH}> {{ ?g ?topicKey ?value }} }}
 WHERE {{
   {_KEYLESS}
@@ -218,15 +213,19 @@ def load_update(graph_iri: URIRef, ntriples: str) -> str:
 
 
 def documents_query() -> str:
-    return _PROLOGUE + f"""
-SELECT ?graph ?source ?policy ?triples ?ingested WHERE {{
+    return PROLOGUE + f"""
+SELECT ?graph ?source ?policy ?triples ?ingested ?partial ?copyOf WHERE {{
   GRAPH <{CATALOG_GRAPH}> {{
     ?graph a pkg:DocumentGraph ; dcterms:source ?source ; void:triples ?triples ;
            dcterms:modified ?ingested .
     OPTIONAL {{ ?graph foaf:primaryTopic ?policy }}
+    OPTIONAL {{ ?graph pkg:partialReason ?partial }}
+    OPTIONAL {{ ?graph pkg:factsIn ?facts OPTIONAL {{ ?facts dcterms:source ?copyOf }} }}
   }}
 }} ORDER BY ?source ?graph"""
 
 
-def count_query(document: str) -> str:
-    return _PROLOGUE + f"SELECT (COUNT(DISTINCT ?old) AS ?n) WHERE {{ {stale_graphs(document)} }}"
+def removed_query(document: str) -> str:
+    """SELECT the catalogued graphs a document name refers to, with their policies."""
+    return PROLOGUE + f"""SELECT DISTINCT ?old ?policy WHERE {{ {{ {stale_graphs(document)} }}
+  OPTIONAL {{ GRAPH <{CATALOG_GRAPH}> {{ ?old foaf:primaryTopic ?policy }} }} }}"""

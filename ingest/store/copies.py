@@ -1,0 +1,181 @@
+"""One policy, several copies (FRBR: the policy is the work, each ingested file a manifestation).
+
+A policy's facts live in one graph, `<policy>/graph`, built from its fullest copy: a whole copy
+before a partial one, then the one with more triples; on a tie the copy already there stays, so
+a second copy never silently replaces a fuller one. Every other copy is catalogued with a small
+graph of its own (`<policy>/copy/<key>/graph`: its file name, pkg:copyOf, its pkg:partialReason)
+and keeps its whole graph in the catalogue as N-Triples text (pkg:heldTriples, pkg:heldEntities),
+outside the union of facts, so that when the fact-bearing copy is removed (or a re-ingest makes
+another copy the fullest) the next one takes its place with no file to read again.
+
+This module plans a batch of writes against the copies already stored, and writes the SPARQL of
+the copies; the store (base.py) reads what a plan needs and sends everything as one request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ingest.store import DocumentWrite
+from ingest.store.updates import drop_documents, stale_graphs
+from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, key
+
+__all__ = ["CopyPlan", "StoredCopy", "copies_query", "copy_graph", "copy_update", "entities_query",
+           "held_query", "plan_copies", "primary_query", "stored_copy"]
+
+
+@dataclass(frozen=True)
+class StoredCopy:
+    """A copy the catalogue knows: the fact-bearing one (primary) or a held one."""
+
+    graph: str
+    source: str
+    policy: str
+    fullness: tuple[bool, int]
+    primary: bool
+
+
+@dataclass
+class CopyPlan:
+    """What a batch does to the copies of its policies.
+
+    `primaries` are the writes to put in `<policy>/graph`: new documents, or a stored copy to
+    promote (a StoredCopy, whose held graph the store reads first). `copies` are the copies to
+    catalogue as held: new writes, or a stored primary being demoted (read first)."""
+
+    primaries: list[DocumentWrite | StoredCopy] = field(default_factory=list)
+    copies: list[DocumentWrite | StoredCopy] = field(default_factory=list)
+    copy_of: dict[str, str] = field(default_factory=dict)
+    """Source of a write added as a copy → source of the copy that supplies the facts."""
+    kept_as_copies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Source of a write that supplies the facts → sources it took that role from."""
+
+    @property
+    def plain(self) -> bool:
+        """True when the batch touches no policy with another copy: every write as before."""
+        return not self.copies and all(isinstance(p, DocumentWrite) for p in self.primaries)
+
+
+def plan_copies(writes: Sequence[DocumentWrite], stored: Iterable[StoredCopy]) -> CopyPlan:
+    """Which copy of each policy supplies its facts after the batch, and which are held."""
+    holders: dict[str, list[DocumentWrite | StoredCopy]] = {}
+    before: dict[str, DocumentWrite | StoredCopy] = {}
+    for copy in stored:
+        holders.setdefault(copy.policy, []).append(copy)
+        if copy.primary:
+            before[copy.policy] = copy
+    plan = CopyPlan()
+    order: list[str] = []
+    for write in writes:
+        if write.policy is None:
+            plan.primaries.append(write)
+            continue
+        policy = str(write.policy)
+        if policy not in order:
+            order.append(policy)
+        held = [h for h in holders.get(policy, []) if _source(h) != write.source]
+        current = before.get(policy)
+        if current is not None and _source(current) == write.source:
+            current = write  # a re-ingest of the fact-bearing file keeps its role on a tie
+        holders[policy] = [*held, write]
+        best = max(holders[policy], key=lambda h: (_fullness(h), h is current))
+        if best is write and current is not None and current is not write:
+            plan.kept_as_copies[write.source] = (_source(current),)
+        before[policy] = best
+    for policy in order:
+        best = before[policy]
+        if not (isinstance(best, StoredCopy) and best.primary):
+            plan.primaries.append(best)
+        for holder in holders[policy]:
+            if holder is best:
+                continue
+            if isinstance(holder, DocumentWrite) or holder.primary:
+                plan.copies.append(holder)
+            if isinstance(holder, DocumentWrite):
+                plan.copy_of[holder.source] = _source(best)
+    return plan
+
+
+def _source(holder: DocumentWrite | StoredCopy) -> str:
+    return holder.source
+
+
+def _fullness(holder: DocumentWrite | StoredCopy) -> tuple[bool, int]:
+    return holder.fullness
+
+
+def copy_graph(policy: str, source: str) -> URIRef:
+    """The graph that catalogues one held copy of a policy."""
+    return URIRef(f"{policy}/copy/{key(source)}/graph")
+
+
+def copy_update(write: DocumentWrite, when: str) -> str:
+    """Operations that catalogue `write` as a held copy of its policy (no prologue): its earlier
+    graphs go, its description graph and its catalogue entry (with the whole graph as text) come."""
+    assert write.policy is not None
+    graph = copy_graph(str(write.policy), write.source)
+    node = URIRef(str(graph).removesuffix("/graph"))
+    partial = f"; pkg:partialReason {Literal(write.partial).n3()} " if write.partial else ""
+    source = Literal(write.source).n3()
+    description = (f"<{node}> a pkg:SourceDocument ; pkg:fileName {source} ; pkg:copyOf <{write.policy}> "
+                   f"{partial}.")
+    triples = 3 + bool(write.partial)
+    held = (f"pkg:heldTriples {Literal(write.ntriples).n3()} ; "
+            f"pkg:heldEntities {Literal(write.entities).n3()} ; ")
+    return drop_documents(stale_graphs(write.source)) + f""" ;
+INSERT DATA {{ GRAPH <{graph}> {{ {description} }}
+  GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a pkg:DocumentGraph ; dcterms:source {source} ;
+    foaf:primaryTopic <{write.policy}> ; pkg:factsIn <{write.policy}/graph> ; void:triples {triples} ;
+    pkg:factTriples {write.triples} {partial}; {held}dcterms:modified {when} }} }}"""
+
+
+def copies_query(policies: Iterable[str]) -> str:
+    """SELECT every catalogued copy of the given policies (body only: the store adds the prologue)."""
+    values = " ".join(f"<{policy}>" for policy in policies)
+    return f"""
+SELECT ?graph ?source ?policy ?triples ?factTriples ?partial WHERE {{
+  VALUES ?policy {{ {values} }}
+  GRAPH <{CATALOG_GRAPH}> {{
+    ?graph foaf:primaryTopic ?policy ; dcterms:source ?source ; void:triples ?triples .
+    OPTIONAL {{ ?graph pkg:factTriples ?factTriples }}
+    OPTIONAL {{ ?graph pkg:partialReason ?partial }}
+  }}
+}}"""
+
+
+def held_query(graph: str) -> str:
+    """SELECT the whole graph and entity descriptions a held copy keeps as text."""
+    return f"""
+SELECT ?held ?entities WHERE {{
+  GRAPH <{CATALOG_GRAPH}> {{ <{graph}> pkg:heldTriples ?held ; pkg:heldEntities ?entities }}
+}}"""
+
+
+def primary_query(graph: str) -> str:
+    """CONSTRUCT a fact-bearing graph, to hold it as a copy when a fuller one comes."""
+    return f"""
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"""
+
+
+def entities_query(graph: str) -> str:
+    """CONSTRUCT the entity descriptions a fact-bearing graph links to, one hop further included
+    (a city's province, an organ's jurisdiction)."""
+    return f"""
+CONSTRUCT {{ ?e ?p ?o }} WHERE {{
+  {{ GRAPH <{graph}> {{ ?x ?q ?e }} GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}
+  UNION
+  {{ GRAPH <{graph}> {{ ?x ?q ?near }} GRAPH <{ENTITIES_GRAPH}> {{ ?near ?r ?e . ?e ?p ?o }} }}
+}}"""
+
+
+def stored_copy(row: Mapping[str, Node]) -> StoredCopy:
+    """A StoredCopy from a row of copies_query (rdflib terms)."""
+    graph, policy = str(row["graph"]), str(row["policy"])
+    triples = int(str(row.get("factTriples", row["triples"])))
+    return StoredCopy(graph, str(row["source"]), policy, ("partial" not in row, triples),
+                      graph == f"{policy}/graph")
+
