@@ -35,8 +35,9 @@ def values(row: dict[str, dict[str, str]]) -> tuple[str, ...]:
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_the_query_shown_gives_the_same_rows_run_as_it_is(base: str, name: str) -> None:
     """What "open in the SPARQL editor" carries, posted to /sparql, answers the page's rows."""
-    page = httpx.get(f"{base}/queries/{name}", headers=BROWSER)
-    params: dict[str, str] = {}
+    # by today every corpus policy has ended or says nothing of its validity: ask a day some were in force
+    params: dict[str, str] = {"date": "2024-06-01"} if name == "policies-in-force" else {}
+    page = httpx.get(f"{base}/queries/{name}", params=params, headers=BROWSER)
     if page.status_code == 400:  # a required parameter: take the first value the form offers
         form = httpx.get(f"{base}/queries/{name}", params={"format": "json"})
         assert form.status_code == 400
