@@ -12,7 +12,7 @@ from ingest.build import DocumentGraph, build, document_graph, store_document, s
 from ingest.errors import IngestError
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord
 from ingest.store import DocumentWrite, Solutions
-from ingest.store.copies import StoredCopy, plan_copies
+from ingest.store.copies import StoredCopy, StoredWork, plan_copies, same_works
 from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG
 
@@ -315,3 +315,43 @@ def test_plan_copies(stored: list[StoredCopy], writes: list[DocumentWrite], prim
     assert [p.source for p in plan.primaries] == primaries
     assert [c.source for c in plan.copies] == copies
     assert (plan.copy_of, plan.kept_as_copies) == (copy_of, kept)
+
+
+def test_a_copy_without_its_number_joins_the_numbered_policy(store: EmbeddedStore, tmp_path: Path) -> None:
+    """A repost that lost the 发文字号 names its work by title: it joins the stored policy of that
+    jurisdiction and title, in either order, and a policy of another number stays apart."""
+    whole = Path(__file__).resolve().parent.parent / "corpus" / "001_0fbb60d79ac4499f.txt"
+    text = whole.read_text(encoding="utf-8")
+    repost = tmp_path / "repost.txt"
+    repost.write_text(text.replace("泉政文〔2021〕70号", "", 1), encoding="utf-8")
+    assert build(repost).graph_iri != build(whole).graph_iri
+    for first, second in ((whole, repost), (repost, whole)):
+        for entry in store.documents():
+            store.remove(entry.source)
+        store_document(store, build(first))
+        added = store_document(store, build(second))
+        assert added.policy == str(build(first).graph_iri).removesuffix("/graph")
+        assert len({e.policy for e in store.documents()}) == 1 and len(store.documents()) == 2
+    other = tmp_path / "other.txt"
+    other.write_text(text.replace("泉政文〔2021〕70号", "泉政文〔2022〕9号", 1), encoding="utf-8")
+    assert store_document(store, build(other)).copy_of is None
+    assert len({e.policy for e in store.documents()}) == 2
+
+
+@pytest.mark.parametrize(("stored", "number", "issued", "joins"), [
+    (StoredWork("urn:id/policy/350500/n-1", "T", "N1", "2021-12-23", "a.txt"), None, None, True),
+    (StoredWork("urn:id/policy/350500/t-1", "T", None, "2021-12-23", "a.txt"), "N1", "2021-12", True),
+    (StoredWork("urn:id/policy/350500/n-1", "T", "N1", None, "a.txt"), "N2", None, False),
+    (StoredWork("urn:id/policy/350500/n-1", "T", None, "2021-12-23", "a.txt"), None, "2022-12-23", False),
+    (StoredWork("urn:id/policy/350600/n-1", "T", "N1", None, "a.txt"), None, None, False),
+])
+def test_same_works(stored: StoredWork, number: str | None, issued: str | None, joins: bool) -> None:
+    keys = ((PKG.titleKey, Literal("T")), *(((PKG.numberKey, Literal(number)),) if number else ()))
+    write = DocumentWrite(URIRef("urn:id/policy/350500/t-2/graph"), "b.txt",
+                          "<urn:id/policy/350500/t-2> <urn:p> <urn:id/policy/350500/t-2/source> .",
+                          1, URIRef("urn:id/policy/350500/t-2"), keys=keys, issued=issued)
+    moved = same_works([write], [stored])[0]
+    assert (str(moved.policy) == stored.policy) == joins
+    if joins:
+        assert moved.ntriples == f"<{stored.policy}> <urn:p> <{stored.policy}/source> ."
+        assert moved.graph_iri == URIRef(f"{stored.policy}/graph")

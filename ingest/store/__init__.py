@@ -18,7 +18,7 @@ from typing import Protocol
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ingest.vocab import PKG
+from ingest.vocab import ELI, PKG
 
 __all__ = ["DocumentEntry", "DocumentWrite", "QueryResult", "Removal", "Solutions", "Store",
            "StoreUnreachable", "connect"]
@@ -77,6 +77,8 @@ class DocumentWrite:
     """(pkg:cites | pkg:repeals, key property, value) of each keyed citation the policy makes."""
     partial: str | None = None
     """Why the copy is not the whole policy (its source document's pkg:partialReason), or None."""
+    issued: str | None = None
+    """The policy's eli:date_document, which tells two works of one title apart."""
 
     @property
     def fullness(self) -> tuple[bool, int]:
@@ -91,8 +93,10 @@ class DocumentWrite:
         citations = tuple((relation, key, value) for relation in CITING if policy
                           for node in graph.objects(policy, relation) for key, value in _keys(graph, node))
         partial = next((str(o) for o in graph.objects(None, PKG.partialReason)), None)
+        issued = next((str(o) for o in graph.objects(policy, ELI.date_document)), None) if policy else None
         return cls(graph_iri, source, graph.serialize(format="nt"), len(graph), policy,
-                   entities.serialize(format="nt") if entities is not None else "", keys, citations, partial)
+                   entities.serialize(format="nt") if entities is not None else "", keys, citations, partial,
+                   issued)
 
 
 CITING = (PKG.cites, PKG.repeals)

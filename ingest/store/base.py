@@ -17,6 +17,7 @@ from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Sol
 from ingest.store.copies import (
     CopyPlan,
     StoredCopy,
+    StoredWork,
     copies_query,
     copy_graph,
     copy_update,
@@ -24,7 +25,10 @@ from ingest.store.copies import (
     held_query,
     plan_copies,
     primary_query,
+    same_works,
     stored_copy,
+    titles,
+    works_query,
 )
 from ingest.store.updates import (
     PROLOGUE,
@@ -67,6 +71,7 @@ class SparqlStore(ABC):
         ingested = datetime.now(UTC).replace(microsecond=0)
         if not writes:
             return []
+        writes = same_works(writes, self._works(titles(writes)))
         plan = plan_copies(writes, self._copies({str(w.policy) for w in writes if w.policy}))
         if plan.plain:
             self.update(replace_update(writes, ingested))
@@ -121,6 +126,14 @@ class SparqlStore(ABC):
         if not policies:
             return []
         return [stored_copy(row) for row in self._select(PROLOGUE + copies_query(sorted(policies))).rows]
+
+    def _works(self, keys: set[str]) -> list[StoredWork]:
+        """The stored policies keyed by these titles."""
+        if not keys:
+            return []
+        rows = self._select(PROLOGUE + works_query(sorted(keys))).rows
+        return [StoredWork(str(r["policy"]), str(r["title"]), str(r["number"]) if "number" in r else None,
+                           str(r["issued"]) if "issued" in r else None, str(r["source"])) for r in rows]
 
     def _copies_update(self, plan: CopyPlan, ingested: datetime) -> str:
         """One request for a plan: the fact-bearing writes, then the held copies (read first

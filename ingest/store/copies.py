@@ -1,6 +1,7 @@
 """One policy, several copies (FRBR: the policy is the work, each ingested file a manifestation).
 
-A policy's facts live in one graph, `<policy>/graph`, built from its fullest copy: a whole copy
+A copy that lost its 发文字号 is matched to its work by jurisdiction and title (same_works). A
+policy's facts live in one graph, `<policy>/graph`, built from its fullest copy: a whole copy
 before a partial one, then the one with more triples; on a tie the copy already there stays, so
 a second copy never silently replaces a fuller one. Every other copy is catalogued with a small
 graph of its own (`<policy>/copy/<key>/graph`: its file name, pkg:copyOf, its pkg:partialReason)
@@ -15,17 +16,18 @@ the copies; the store (base.py) reads what a plan needs and sends everything as 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ingest.store import DocumentWrite
 from ingest.store.updates import drop_documents, stale_graphs
-from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, key
+from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, PKG, key
 
-__all__ = ["CopyPlan", "StoredCopy", "copies_query", "copy_graph", "copy_update", "entities_query",
-           "held_query", "plan_copies", "primary_query", "stored_copy"]
+__all__ = ["CopyPlan", "StoredCopy", "StoredWork", "copies_query", "copy_graph", "copy_update",
+           "entities_query", "held_query", "plan_copies", "primary_query", "same_works", "stored_copy",
+           "titles", "works_query"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,84 @@ def plan_copies(writes: Sequence[DocumentWrite], stored: Iterable[StoredCopy]) -
             if isinstance(holder, DocumentWrite):
                 plan.copy_of[holder.source] = _source(best)
     return plan
+
+
+@dataclass(frozen=True)
+class StoredWork:
+    """A stored policy as the catalogue keys it: for a copy without a 发文字号 to find its work."""
+
+    policy: str
+    title: str
+    number: str | None
+    issued: str | None
+    source: str
+    """The file the stored work was read from: a batch that re-ingests it may make it another work."""
+
+    def takes(self, write: DocumentWrite, title: str | None, number: str | None) -> bool:
+        """True when `write` is a copy of this work: another IRI in the same jurisdiction, the same
+        title, and no 发文字号 or issue date that contradicts this one's (one of two missing)."""
+        scope = str(write.policy).rsplit("/", 1)[0] + "/"
+        return (self.policy != str(write.policy) and self.policy.startswith(scope) and self.title == title
+                and (self.number is None or number is None or self.number == number)
+                and _compatible(self.issued, write.issued))
+
+
+def _compatible(one: str | None, other: str | None) -> bool:
+    """Two issue dates of one work: either unknown, or one the other to less precision (2022-09)."""
+    return one is None or other is None or one.startswith(other) or other.startswith(one)
+
+
+def same_works(writes: Sequence[DocumentWrite], stored: Iterable[StoredWork]) -> list[DocumentWrite]:
+    """The writes, each on the policy already stored (or earlier in the batch) that it is a copy of.
+
+    A policy's IRI comes from its 发文字号, or its title where the copy has none, so a repost that
+    lost the number would be a second work: it is a copy of a policy of the same jurisdiction and
+    title whose number it does not contradict (one of the two has none). The first stored names the
+    work; the write is moved onto that IRI (every IRI of a document graph starts with its policy's).
+    A work whose file the batch ingests again is no longer known: that file may now be another work."""
+    again = {write.source for write in writes}
+    known = [work for work in stored if work.source not in again]
+    out = []
+    for write in writes:
+        known = [work for work in known if work.source != write.source]
+        title, number = _key(write, PKG.titleKey), _key(write, PKG.numberKey)
+        if write.policy is None or title is None:
+            out.append(write)
+            continue
+        work = next((w for w in known if w.takes(write, title, number)), None)
+        moved = _moved(write, work.policy) if work is not None else write
+        out.append(moved)
+        known.append(StoredWork(str(moved.policy), title, number, write.issued, write.source))
+    return out
+
+
+def works_query(titles: Iterable[str]) -> str:
+    """SELECT the stored policies keyed by these titles (body only: the store adds the prologue)."""
+    values = " ".join(Literal(title).n3() for title in titles)
+    return f"""
+SELECT ?policy ?title ?number ?issued ?source WHERE {{
+  VALUES ?title {{ {values} }}
+  GRAPH <{CATALOG_GRAPH}> {{
+    ?graph pkg:topicTitleKey ?title ; foaf:primaryTopic ?policy ; dcterms:source ?source .
+    OPTIONAL {{ ?graph pkg:topicNumberKey ?number }}
+  }}
+  OPTIONAL {{ GRAPH ?graph {{ ?policy eli:date_document ?issued }} }}
+}}"""
+
+
+def titles(writes: Sequence[DocumentWrite]) -> set[str]:
+    """The title keys of the writes' policies."""
+    return {title for write in writes if (title := _key(write, PKG.titleKey)) is not None}
+
+
+def _key(write: DocumentWrite, prop: URIRef) -> str | None:
+    return next((str(value) for key, value in write.keys if key == prop), None)
+
+
+def _moved(write: DocumentWrite, policy: str) -> DocumentWrite:
+    old = str(write.policy)
+    ntriples = write.ntriples.replace(f"<{old}>", f"<{policy}>").replace(f"<{old}/", f"<{policy}/")
+    return replace(write, graph_iri=URIRef(f"{policy}/graph"), ntriples=ntriples, policy=URIRef(policy))
 
 
 def _source(holder: DocumentWrite | StoredCopy) -> str:
