@@ -220,23 +220,32 @@ def _tree(lines: list[Line]) -> list[_Node]:
     return roots
 
 
-_CONTENTS = re.compile(r"目\s*录")
+_CONTENTS = re.compile(r"目\s*录|录\s*目")
 _CONTENTS_ENTRY = re.compile(rf"第\s*{_CN_NUM}\s*[章节编]|附\s*则")
+_FRAGMENT = 2
+"""A heading cut by its wide spacing (总　　则 → 总 / 则, as PDF extraction leaves it)."""
 
 
 def without_contents(lines: list[Line]) -> list[Line]:
-    """The lines without a table of contents (目录 and the chapter titles listed under it, up to
-    the text's own first chapter), whose 第一章 … 第五章 would otherwise open the chapter list
-    that the text then opens again."""
+    """The lines without a table of contents: a run of chapter titles (after 目录, or with none)
+    that the text opens again later, up to the text's own first chapter. Its 第一章 … 第五章 would
+    otherwise open the chapter list that the text then opens again."""
     for i, line in enumerate(lines):
-        if _CONTENTS.fullmatch(line.text):
-            end = i + 1
-            while (end < len(lines) and _CONTENTS_ENTRY.match(lines[end].text)
-                   and len(lines[end].text) <= _HEADING_MAX
-                   and not (end > i + 1 and lines[end].text == lines[i + 1].text)):
-                end += 1
-            if end > i + 1:
-                return lines[:i] + lines[end:]
+        start = i + 1 if _CONTENTS.fullmatch(line.text) else i
+        if start >= len(lines) or not _CONTENTS_ENTRY.match(lines[start].text):
+            continue
+        first, end, entries = lines[start].text, start, 0
+        while end < len(lines) and not (end > start and lines[end].text == first):
+            text = lines[end].text
+            if _CONTENTS_ENTRY.match(text) and len(text) <= _HEADING_MAX:
+                entries += 1
+            elif len(text) > _FRAGMENT:
+                break
+            end += 1
+        if entries >= 2 and end < len(lines) and lines[end].text == first:
+            return lines[:i] + lines[end:]
+        if start > i:
+            return lines
     return lines
 
 
@@ -263,12 +272,14 @@ def _distribution(text: str, previous: str) -> bool:
 def heading_of(first: str, following: str) -> str:
     """The heading: the first line up to 。 or ：, or the line itself when it reads as a heading.
 
-    `following` is the rest of the block, used when a PDF line break cut the first clause.
+    `following` is the rest of the block, used when a PDF line break cut the first clause: the
+    line is long, or the next one goes on with 、 or ，.
     """
     clause = re.split(r"[。：:]", first, maxsplit=1)
     if len(clause) > 1:
         return clause[0].strip()
-    if len(first) > _HEADING_MAX and "。" in following[:120]:
+    goes_on = following.lstrip().startswith(("、", "，", ","))
+    if (len(first) > _HEADING_MAX or goes_on) and "。" in following[:120]:
         return (first + following.split("。", 1)[0]).replace("\n", "").strip()
     return first.rstrip("；;，,").strip()
 

@@ -49,6 +49,10 @@ _TITLE_PERIOD = re.compile(r"[（(]\s*(\d{4})\s*[-—–~～至到]\s*(\d{4})\s*
                            r"|“?十([一二三四五六])五”?(?=.*(?:规划|计划|方案))")
 """A plan's span in its title: （2022-2025年）, “十四五” (the five years 2021-2025)."""
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_WRAPPED = 15
+"""A line this long that stops without punctuation was wrapped (a PDF's hard line break)."""
+_OPENS_ITEM = re.compile(r"\s*(第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+、"
+                         r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])")
 _FIVE_YEAR_PLANS_FROM = 1955
 """十一五 ends 2010: the Nth five-year plan ends in 1955 + 5N."""
 
@@ -66,7 +70,7 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
 def in_force_from(text: str, date_issued: str | None) -> Statement | None:
     """The entry into force a sentence about the document itself states, or None."""
     for begin, end in _sentences(text):
-        sentence = text[begin:end]
+        sentence = _unwrapped(text[begin:end])
         if _about_itself(sentence, _ON_ISSUE.search(sentence)) and date_issued:
             return _statement(text, begin, end, date_issued)
         found = _about_itself(sentence, _RANGE.search(sentence) or _FROM_DATE.search(sentence))
@@ -81,7 +85,7 @@ def in_force_from(text: str, date_issued: str | None) -> Statement | None:
 def end_of_validity(text: str, title: str | None, date_issued: str | None,
                     start: Statement | None) -> tuple[Statement | None, EndBasis | None]:
     """The last day in force and how the text gives it, or (None, None)."""
-    sentences = [(begin, end, text[begin:end]) for begin, end in _sentences(text)]
+    sentences = [(begin, end, _unwrapped(text[begin:end])) for begin, end in _sentences(text)]
     for begin, end, sentence in sentences:
         found = (_about_itself(sentence, _STATED_END.search(sentence))
                  or _about_itself(sentence, _RUNS_UNTIL.search(sentence), opening=False))
@@ -173,15 +177,31 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """[begin, end) of each sentence, blanks at its edges left out."""
+    """[begin, end) of each sentence, blanks at its edges left out; a line wrapped mid-sentence
+    does not end one."""
     out, begin = [], 0
     for match in [*_SENTENCE_END.finditer(text), None]:
+        if match and match.group() == "\n" and _wrapped(text, match.start()):
+            continue
         end = match.start() if match else len(text)
         piece = text[begin:end]
         if piece.strip():
             out.append((begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())))
         begin = match.end() if match else len(text)
     return out
+
+
+def _unwrapped(sentence: str) -> str:
+    """The sentence without the line breaks that wrap it, for its patterns to match across them."""
+    return re.sub(r"\s*\n\s*", "", sentence)
+
+
+def _wrapped(text: str, newline: int) -> bool:
+    """True when the line break at `newline` cuts a sentence: a long line without closing
+    punctuation, and no numbered item after it."""
+    line = text[text.rfind("\n", 0, newline) + 1:newline].strip()
+    return (len(line) >= _WRAPPED and line[-1] not in "。；;！？!?：:）)"
+            and not _OPENS_ITEM.match(text, newline + 1))
 
 
 def _sentence_around(text: str, at: int) -> tuple[int, int]:
