@@ -23,9 +23,9 @@ _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四":
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUM = "[一二三四五六七八九十百零〇]{1,4}"
 _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"第({_CN_NUM})章\s*")),
-    ("division", re.compile(rf"第({_CN_NUM})节\s*")),
-    ("article", re.compile(rf"第({_CN_NUM})条\s*")),
+    ("chapter", re.compile(rf"第\s*({_CN_NUM}|\d{{1,2}})\s*章\s*")),
+    ("division", re.compile(rf"第\s*({_CN_NUM}|\d{{1,2}})\s*节\s*")),
+    ("article", re.compile(rf"第\s*({_CN_NUM}|\d{{1,3}})\s*条\s*")),
     ("cn", re.compile(rf"({_CN_NUM})\s*[、．.]\s*")),
     ("paren_cn", re.compile(rf"[（(]\s*({_CN_NUM})\s*[）)]\s*")),
     ("arabic", re.compile(r"(\d{1,2})\s*[.．、](?!\d)\s*")),

@@ -99,6 +99,9 @@ def test_no_task_section_gives_no_measure() -> None:
      "第四条 专利工作应当遵循激励创新、依法保护的原则。\n第五条 市人民政府应当加强对专利工作的领导。\n"
      "第二章 附则\n第六条 本条例由市人民代表大会常务委员会负责解释。\n第七条 本条例自2020年3月1日起施行。\n",
      [("第一章", "第五条"), ("第二章", "第六条")]),
+    # articles with captions, as some provinces print them
+    ("某省专利条例\n第一条【立法目的】为了促进创新，制定本条例。\n第二条【适用范围】本省行政区域内的专利工作，适用本条例。\n"
+     "第三条【部门职责】市场监督管理部门负责专利保护工作。\n", [("第三条",)]),
     # an article is one measure with its items; a table of contents opens no chapter
     ("某市专利资助实施细则\n目录\n第一章 总则\n第二章 资助标准\n第一章 总则\n"
      "第一条 为规范资助，制定本细则。\n"

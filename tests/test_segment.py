@@ -140,6 +140,11 @@ def test_contents_sections_and_articles() -> None:
     assert "目录\n第一章总则\n第二章促进与保护" in document.front
 
 
+def test_articles_in_arabic_numerals() -> None:
+    document = doc("某市专利资助办法\n第1条 为鼓励创新，制定本办法。\n第2条 发明专利每件资助5000元。\n")
+    assert [s.path for s in document.walk()] == [("第1条",), ("第2条",)]
+
+
 def test_number_out_of_sequence_stays_text() -> None:
     document = doc("某市实施意见\n一、主要任务\n1.加强创造。内容。\n2.加强运用。内容\n8、项目\n"
                    "要落实。\n3.加强保护。内容。\n")

@@ -42,9 +42,10 @@ def article_kinds() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 def article_kind(text: str) -> str:
-    """What an article (第X条) does, told by its first sentence: purpose, scope, definition,
-    principle, in_force (entry into force, validity, repeal), or "action" (a measure)."""
-    body = re.sub(r"\s+", "", re.sub(r"^\s*第[一二三四五六七八九十百零〇\d]+条", "", text))
+    """What an article (第X条) does, told by its first sentence (after a caption such as
+    【立法目的】): purpose, scope, definition, principle, in_force (entry into force, validity,
+    repeal), or "action" (a measure)."""
+    body = re.sub(r"\s+", "", re.sub(r"^\s*第[一二三四五六七八九十百零〇\d]+条\s*(【[^】]*】)?", "", text))
     first = body.split("。", 1)[0]
     for pattern, kind in article_kinds():
         if pattern.search(first):
