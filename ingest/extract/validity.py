@@ -17,6 +17,7 @@ import calendar
 import re
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ingest.record import EndBasis, PolicyRecord, Statement, Validity
 from ingest.segment import Document, cn_number
@@ -176,7 +177,8 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     """[begin, end) of each sentence, blanks at its edges left out; a line wrapped mid-sentence
     does not end one."""
     out, begin = [], 0
@@ -188,7 +190,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
         if piece.strip():
             out.append((begin + len(piece) - len(piece.lstrip()), begin + len(piece.rstrip())))
         begin = match.end() if match else len(text)
-    return out
+    return tuple(out)
 
 
 def _unwrapped(sentence: str) -> str:
