@@ -108,11 +108,11 @@ def test_ingest_replace_remove_list(site: StoreSite, corpus_files: list[Path],
         assert again.ingested >= first[0].ingested
         assert len(store.documents()) == len(corpus_files)
         assert named_graphs(store) == {e.graph for e in listed}
-        assert store.remove(corpus_files[0].name) == 1
-        assert store.remove(corpus_files[0].name) == 0
+        assert store.remove(corpus_files[0].name).graphs == 1
+        assert store.remove(corpus_files[0].name).graphs == 0
         assert first[0].graph not in named_graphs(store)
         assert [e.source for e in store.documents()] == [p.name for p in corpus_files[1:]]
-        assert store.remove(str(first[1].policy)) == 1
+        assert store.remove(str(first[1].policy)).graphs == 1
         assert len(store.documents()) == len(corpus_files) - 2
     finally:
         store.close()

@@ -96,6 +96,9 @@ def send_query(endpoint: str, sparql: str, *, default_graphs: Sequence[str] = ()
     form = query_form(sparql)
     client = _client(endpoint, timeout)
     client.setQuery(sparql)
+    # SPARQLWrapper's own guess of the form skips every other line of a run of comments, so a word
+    # of a comment (copy, add, load) made a query an update request, refused by the endpoint
+    client.queryType = form
     client.addCustomHttpHeader("Accept", GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULTS_JSON)
     for graph in default_graphs:
         client.addDefaultGraph(graph)
