@@ -24,21 +24,18 @@ from ingest.segment import Document, Section
 
 
 @cache
-def section_kinds() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(heading pattern, kind) rows of ingest/data/section_kinds.tsv, in order."""
-    text = resources.files("ingest").joinpath("data/section_kinds.tsv").read_text(encoding="utf-8")
+def kinds(file_name: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, kind) rows of a file of ingest/data (section_kinds.tsv: headings;
+    article_kinds.tsv: first sentences of articles), in order."""
+    text = resources.files("ingest").joinpath(f"data/{file_name}").read_text(encoding="utf-8")
     rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")),
                           delimiter="\t")
     return tuple((re.compile(row["pattern"]), row["kind"]) for row in rows)
 
 
-@cache
-def article_kinds() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(first-sentence pattern, kind) rows of ingest/data/article_kinds.tsv, in order."""
-    text = resources.files("ingest").joinpath("data/article_kinds.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")),
-                          delimiter="\t")
-    return tuple((re.compile(row["pattern"]), row["kind"]) for row in rows)
+def _kind(text: str, file_name: str, otherwise: str) -> str:
+    """The kind of the first pattern of the file found in the text, else `otherwise`."""
+    return next((kind for pattern, kind in kinds(file_name) if pattern.search(text)), otherwise)
 
 
 def article_kind(text: str) -> str:
@@ -46,20 +43,12 @@ def article_kind(text: str) -> str:
     【立法目的】): purpose, scope, definition, principle, in_force (entry into force, validity,
     repeal), or "action" (a measure)."""
     body = re.sub(r"\s+", "", re.sub(r"^\s*第[一二三四五六七八九十百零〇\d]+条\s*(【[^】]*】)?", "", text))
-    first = body.split("。", 1)[0]
-    for pattern, kind in article_kinds():
-        if pattern.search(first):
-            return kind
-    return "action"
+    return _kind(body.split("。", 1)[0], "article_kinds.tsv", "action")
 
 
 def section_kind(heading: str) -> str:
     """The kind of a section told by its heading; "task" when no pattern says otherwise."""
-    compact = re.sub(r"\s+", "", heading).rstrip("。：:")
-    for pattern, kind in section_kinds():
-        if pattern.search(compact):
-            return kind
-    return "task"
+    return _kind(re.sub(r"\s+", "", heading).rstrip("。：:"), "section_kinds.tsv", "task")
 
 
 def measure_sections(sections: tuple[Section, ...], top: bool = True) -> list[Section]:
