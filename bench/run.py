@@ -4,6 +4,7 @@ rdflib in-memory Dataset as the reference (ratio, same rows), and a short concur
 
     python bench/run.py --sizes 10 100 1000        # full run, prints Markdown tables
     python bench/run.py --sizes 10 --quick         # smoke run (the test suite runs this)
+    python bench/run.py --sizes 1000 10000 --search-only   # the search index build and /search
 
 Everything runs on 127.0.0.1: the real `policykg ingest` and `policykg serve` commands as
 child processes, over stores in bench/out/ (git-ignored). Curated queries are whatever
@@ -41,6 +42,7 @@ from bench.pages import pages
 from ingest.build import default_jobs
 from service.curated import CuratedQuery, as_oxigraph, load_library, paged
 from service.paging import KEYS_QUERY, with_places
+from service.search_disk import path_for
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -115,6 +117,8 @@ class Options:
     """Seconds to wait for the search index (503 + Retry-After) before measuring /search."""
     reuse_stores: bool = False
     """Query the stores an earlier run left in `out` instead of ingesting again (no ingest figures)."""
+    search_only: bool = False
+    """Measure the search index build and /search only: no curated queries, rdflib or web pages."""
 
 
 def ingest(size: int, options: Options) -> tuple[SizeFigures, Path]:
@@ -122,6 +126,7 @@ def ingest(size: int, options: Options) -> tuple[SizeFigures, Path]:
     corpus, store = options.out / str(size), options.out / f"store-{size}"
     write_corpus(corpus, size)
     shutil.rmtree(store, ignore_errors=True)
+    path_for(store).unlink(missing_ok=True)  # the search index kept from an earlier run: build it cold
     figures = SizeFigures(size)
     command = [*CLI, "--store", str(store), "ingest", "--jobs", str(options.jobs), str(corpus)]
     start = time.perf_counter()
@@ -384,8 +389,9 @@ def run_size(size: int, options: Options) -> SizeFigures:
         start = time.perf_counter()
         status = wait_for_search(client, search_requests()[0], options.search_wait)
         figures.search_ready_seconds = time.perf_counter() - start
-        figures.queries = curated(client, store, size, options)  # after the index build, which takes the CPUs
-        figures.pages = pages(client, store, options.repeats, options.warmup)
+        if not options.search_only:  # the curated queries after the index build, which takes the CPUs
+            figures.queries = curated(client, store, size, options)
+            figures.pages = pages(client, store, options.repeats, options.warmup)
         try:
             figures.search = None if status == 404 else search(client, options)
         except RequestFailed as error:
@@ -485,6 +491,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     parser.add_argument("--reuse-stores", action="store_true",
                         help="query the stores an earlier run left in --out instead of ingesting again")
+    parser.add_argument("--search-only", action="store_true",
+                        help="measure the search index build and /search only (no curated queries, "
+                             "rdflib or web pages)")
     args = parser.parse_args(argv)
     options = Options(out=args.out, jobs=args.jobs,
                       repeats=3 if args.quick else 20, warmup=1 if args.quick else 3,
@@ -493,7 +502,7 @@ def main(argv: list[str] | None = None) -> None:
                       reference_max=args.reference_max, reference_runs=1 if args.quick else 3,
                       reference_timeout=args.reference_timeout,
                       reference_whole_timeout=args.reference_whole_timeout, search_wait=args.search_wait,
-                      reuse_stores=args.reuse_stores)
+                      reuse_stores=args.reuse_stores, search_only=args.search_only)
     results = []
     for size in args.sizes:
         results.append(run_size(size, options))

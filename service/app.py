@@ -31,6 +31,7 @@ from service.routes import (
     sparql,
 )
 from service.search_cache import SearchIndexCache
+from service.search_disk import path_for
 from service.sparql.runner import QueryRunner, WorkerLimits
 from service.store_stamp import StoreStamp
 
@@ -72,7 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
                    docs_url=None, redoc_url=None)
     app.state.settings = settings
     path = None if settings.sparql_endpoint else Path(settings.store_path)
-    app.state.search = SearchIndexCache(path)
+    app.state.search = SearchIndexCache(path, kept=path_for(path))
     app.state.jurisdictions = jurisdiction_keys(StoreStamp(path))
     app.state.triple_count = health.triple_count(StoreStamp(path))
     app.state.store_counts = home.store_counts(StoreStamp(path))

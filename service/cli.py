@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import sys
@@ -362,32 +363,32 @@ def search(
     limit: Annotated[int, typer.Option(help="Hits shown.", min=1, max=100)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="The JSON answer of /search, not a table.")] = False,
 ) -> None:
-    """Precedents: the measures of every stored policy ranked for a drafter's words, as a table."""
-    from service.routes.search import answer
-    from service.search import MeasureIndex, Query
-    from service.search_cache import CATALOGUE_QUERY, PAGE_DOCUMENTS
-    from service.search_facets import Filters
-    from service.search_rows import hits_of, queries_for
+    """Precedents: the measures of every stored policy ranked for a drafter's words, as a table.
 
-    def rows(store: Store, sparql: str) -> list[dict[str, str]]:
-        result = store.query(sparql)
-        assert isinstance(result, Solutions)
-        return [{name: str(value) for name, value in row.items()} for row in result.rows]
+    The index is the service's: kept beside an embedded store after each build, so that a call
+    reads and tokenises only the documents ingested since (the first call reads them all)."""
+    from service.routes.search import answer
+    from service.search import Query
+    from service.search_cache import SearchIndexCache
+    from service.search_disk import path_for
+    from service.search_facets import Filters
 
     filters = Filters(jurisdiction, province, topic, year, year, kind)
     if not text.strip() and filters == Filters():
         typer.echo("error: search: give words to search for, or a filter", err=True)
         raise typer.Exit(2)
-    with open_store(ctx.obj) as store:
-        graphs = sorted(row["graph"] for row in rows(store, CATALOGUE_QUERY))
-        hits = []
-        for first in tqdm(range(0, len(graphs), PAGE_DOCUMENTS), desc="reading measures", unit="page",
-                          disable=len(graphs) <= PAGE_DOCUMENTS, file=sys.stderr):
-            page = graphs[first: first + PAGE_DOCUMENTS]
-            by_graph = hits_of(*(rows(store, query) for query in queries_for(page)))
-            hits += [hit for graph in page for hit in by_graph.get(graph, [])]
+    settings: Settings = ctx.obj
+    local = None if settings.sparql_endpoint else Path(settings.store_path)
+    with open_store(settings) as store, tqdm(desc="reading measures", unit="document", file=sys.stderr,
+                                             disable=None) as bar:
+        def report(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        cache = SearchIndexCache(local, kept=path_for(local))
+        index = asyncio.run(cache.refresh(_StoreRows(store), report))
     try:
-        result = MeasureIndex.of(hits).search(Query(text, filters, limit))
+        result = index.search(Query(text, filters, limit))
     except ServiceError as error:
         typer.echo(f"error: search: {error.message}", err=True)
         raise typer.Exit(2) from error
@@ -402,6 +403,18 @@ def search(
         typer.echo(f"    {hit.jurisdiction} · {hit.policy_title} · {hit.doc_number or '无文号'} · {hit.date} "
                    f"· 条目 {hit.path}" + (f" · {money}" if money else ""))
         typer.echo(f"    {' '.join(hit.quote.split())[:120]}")
+
+
+class _StoreRows:
+    """The store's answers to the search index's SELECTs, read in this process."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def rows(self, query: str) -> list[dict[str, str]]:
+        result = await asyncio.to_thread(self.store.query, query)
+        assert isinstance(result, Solutions)
+        return [{name: str(value) for name, value in row.items()} for row in result.rows]
 
 
 def _money(amount: float | None, rate: float | None, cap: float | None) -> str:

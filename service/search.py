@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from service.search_facets import Facets, Filters
+from service.search_facets import FACET_VALUES, Facets, Filters
 from service.search_query import Understood, understand
 from service.search_rows import Hit, indexed_text
 from service.search_words import term_counts, topic_labels, topic_name
@@ -37,6 +37,8 @@ class Query:
     filters: Filters = field(default_factory=Filters)
     limit: int = 10
     offset: int = 0
+    facet_values: int = FACET_VALUES
+    """Values listed per facet at most, the most frequent first."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ class MeasureIndex:
         candidates = np.flatnonzero(kept)
         page = _best(candidates, scores[candidates], query.offset + query.limit)[query.offset:]
         hits = tuple(replace(self.hits[i], score=round(float(scores[i]), 4) if text else 0.0) for i in page)
-        return SearchResult(len(candidates), topics, hits, tuple(words), self.facets.counts(matched, masks))
+        facets = self.facets.counts(matched, masks, query.facet_values)
+        return SearchResult(len(candidates), topics, hits, tuple(words), facets)
 
     def _ranked(self, understood: Understood) -> tuple[np.ndarray, list[str]]:
         """The word ranking (weighted BM25) and the topic ranking (the query's topics that a measure

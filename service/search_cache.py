@@ -7,7 +7,9 @@ re-ingested documents are fetched a page of documents at a time (service/search_
 well inside the time limit, through the query workers like any query) and tokenised in worker processes
 (the event loop never runs jieba); the terms of unchanged documents are kept from the last build.
 Until the first index exists, /search answers 503 with Retry-After; afterwards a rebuild never
-makes a search wait: it is answered from the previous index.
+makes a search wait: it is answered from the previous index. The documents of the last build are
+kept on disk beside an embedded store (service/search_disk.py): a restarted service, and
+`policykg search`, read and tokenise only the documents that changed since.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import math
 import multiprocessing
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +29,12 @@ from pathlib import Path
 from ingest.processes import end_with_parent
 from ingest.vocab import CATALOG_GRAPH
 from service.errors import Unavailable
-from service.search import MeasureIndex, Terms, Vocabulary
+from service.search import MeasureIndex, Vocabulary
+from service.search_disk import Document, load, save
 from service.search_rows import Hit, hits_of, indexed_text, queries_for
 from service.search_words import term_counts
 from service.sparql.runner import QueryRunner
-from service.store_stamp import Signature, StoreStamp
+from service.store_stamp import RowSource, Signature, StoreStamp
 
 __all__ = ["SearchIndexCache"]
 
@@ -50,15 +53,6 @@ CATALOGUE_QUERY = f"""\
 SELECT ?graph ?modified {{
   GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
 }}"""
-
-
-@dataclass(frozen=True)
-class Document:
-    """One document graph's measures and their terms, as of its ingest time."""
-
-    modified: str
-    hits: tuple[Hit, ...]
-    terms: tuple[Terms, ...]
 
 
 @dataclass
@@ -83,8 +77,9 @@ class SearchIndexCache:
     """
 
     def __init__(self, path: Path | None, tokenisers: int | None = None, page_documents: int = PAGE_DOCUMENTS,
-                 first_wait: float = FIRST_WAIT) -> None:
-        self.path, self.page_documents, self.first_wait = path, page_documents, first_wait
+                 first_wait: float = FIRST_WAIT, kept: Path | None = None) -> None:
+        """`kept`: the file where the documents of the last build are kept (service/search_disk.py)."""
+        self.path, self.page_documents, self.first_wait, self.kept = path, page_documents, first_wait, kept
         self.tokenisers = tokenisers or max(1, min(2, os.cpu_count() or 1))
         self.index: MeasureIndex | None = None
         self.signature: Signature = ()
@@ -120,6 +115,16 @@ class SearchIndexCache:
                               f"documents read); retry in {wait} s", {"Retry-After": str(wait)})
         return self.index
 
+    async def refresh(self, runner: RowSource, report: Callable[[int, int], None] | None = None,
+                      ) -> MeasureIndex:
+        """Build now, from what is kept on disk and the documents changed since, and return the
+        index (for `policykg search`); `report(done, total)` after each page of documents. Errors raise."""
+        signature = await self.stamp.current(runner)
+        await self._rebuild(runner, report)
+        self.signature = signature
+        assert self.index is not None
+        return self.index
+
     async def _run(self, runner: QueryRunner) -> None:
         try:
             signature = await self.stamp.current(runner)
@@ -131,7 +136,11 @@ class SearchIndexCache:
         except Exception:  # the last good index stays; the next search or change retries
             log.exception("building the search index failed")
 
-    async def _rebuild(self, runner: QueryRunner) -> None:
+    async def _rebuild(self, runner: RowSource, report: Callable[[int, int], None] | None = None) -> None:
+        if self.kept is not None and not self.documents:
+            restored = await asyncio.to_thread(load, self.kept)
+            if restored is not None:
+                self.documents, self.vocabulary = restored
         listed = {row["graph"]: row.get("modified", "") for row in await runner.rows(CATALOGUE_QUERY)}
         stale = sorted(graph for graph, modified in listed.items()
                        if graph not in self.documents or self.documents[graph].modified != modified)
@@ -143,18 +152,22 @@ class SearchIndexCache:
                 for first in range(0, len(stale), self.page_documents):
                     page = stale[first: first + self.page_documents]
                     rows = [await runner.rows(query) for query in queries_for(page)]
-                    pending.append(asyncio.create_task(self._read(pool, page, hits_of(*rows), listed)))
+                    read = self._read(pool, page, hits_of(*rows), listed, report)
+                    pending.append(asyncio.create_task(read))
                 await asyncio.gather(*pending)
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
         kept = {graph: self.documents[graph] for graph in sorted(listed) if graph in self.documents}
+        changed = bool(stale) or len(kept) != len(self.documents)
         self.documents = kept
+        if changed and self.kept is not None:
+            await asyncio.to_thread(save, self.kept, kept, self.vocabulary)
         hits = [h for document in kept.values() for h in document.hits]
         terms = [t for document in kept.values() for t in document.terms]
         self.index = await asyncio.to_thread(MeasureIndex, hits, terms, self.vocabulary)
 
     async def _read(self, pool: Executor, page: Sequence[str], hits: dict[str, list[Hit]],
-                    listed: dict[str, str]) -> None:
+                    listed: dict[str, str], report: Callable[[int, int], None] | None) -> None:
         """Tokenise one page of documents (in the pool) and keep their measures."""
         ordered = [h for graph in page for h in hits.get(graph, ())]
         counts = await asyncio.get_running_loop().run_in_executor(
@@ -164,6 +177,8 @@ class SearchIndexCache:
             found = hits.get(graph, [])
             self.documents[graph] = Document(listed[graph], tuple(found), tuple(next(terms) for _ in found))
         self.progress.done += len(page)
+        if report is not None:
+            report(self.progress.done, self.progress.total)
 
 
 def _tokeniser_pool(workers: int, large: bool) -> Executor:

@@ -18,7 +18,8 @@ __all__ = ["FACETS", "Facets", "Filters"]
 
 FACETS = ("jurisdiction", "province", "year", "topic", "document_type", "validity")
 FACET_VALUES = 100
-"""Values listed per facet at most, the most frequent first (a store has thousands of jurisdictions)."""
+"""Values listed per facet at most unless asked otherwise, the most frequent first (a store has
+thousands of jurisdictions)."""
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,18 @@ class _Column:
     def rows(self, name: str) -> np.ndarray:
         return self.codes == (self.names.index(name) if name in self.names else -2)
 
-    def counts(self, mask: np.ndarray) -> list[tuple[str, int]]:
-        """(value, rows) of the masked rows, most first, then by value; the first FACET_VALUES."""
+    def counts(self, mask: np.ndarray, values: int) -> list[tuple[str, int]]:
+        """(value, rows) of the masked rows, most first, then by value; the first `values`."""
         codes = self.codes[mask]
-        return _most(np.bincount(codes[codes >= 0], minlength=len(self.names)), self.names)
+        return _most(np.bincount(codes[codes >= 0], minlength=len(self.names)), self.names, values)
 
 
-def _most(tally: np.ndarray, names: Sequence[str]) -> list[tuple[str, int]]:
-    """The FACET_VALUES names (sorted, as `tally` is indexed) with the highest non-zero counts, most
+def _most(tally: np.ndarray, names: Sequence[str], values: int) -> list[tuple[str, int]]:
+    """The `values` names (sorted, as `tally` is indexed) with the highest non-zero counts, most
     first, ties by name; only those are sorted, not every value of a facet of thousands."""
     present = np.flatnonzero(tally)
-    if len(present) > FACET_VALUES:
-        present = present[np.argpartition(-tally[present], FACET_VALUES - 1)[:FACET_VALUES]]
+    if len(present) > values:
+        present = present[np.argpartition(-tally[present], values - 1)[:values]]
     present = present[np.lexsort((present, -tally[present]))]
     return [(names[int(i)], int(tally[i])) for i in present]
 
@@ -114,8 +115,10 @@ class Facets:
                 found[name] = self.columns[name].rows(value)
         return found
 
-    def counts(self, matched: np.ndarray, masks: dict[str, np.ndarray]) -> dict[str, list[tuple[str, int]]]:
-        """Per facet, (value, measures) of the matched measures under every other filter, most first."""
+    def counts(self, matched: np.ndarray, masks: dict[str, np.ndarray],
+               values: int = FACET_VALUES) -> dict[str, list[tuple[str, int]]]:
+        """Per facet, (value, measures) of the matched measures under every other filter, most
+        first, at most `values` of them."""
         found = {}
         for facet in FACETS:
             mask = matched.copy()
@@ -125,9 +128,9 @@ class Facets:
             if facet == "topic":
                 tally = np.array([np.count_nonzero(mask[rows]) for rows in self.topics.values()],
                                  dtype=np.int64)
-                found[facet] = _most(tally, list(self.topics))
+                found[facet] = _most(tally, list(self.topics), values)
             else:
-                found[facet] = self.columns[facet].counts(mask)
+                found[facet] = self.columns[facet].counts(mask, values)
         return found
 
     def _indexed(self, row_sets: Iterable[np.ndarray]) -> np.ndarray:

@@ -10,13 +10,13 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from ingest.vocab import CATALOG_GRAPH
 from service.sparql.runner import QueryRunner
 from service.sparql.worker import store_signature
 
-__all__ = ["STAMP_INTERVAL", "KeptValue", "Signature", "StoreStamp"]
+__all__ = ["STAMP_INTERVAL", "KeptValue", "RowSource", "Signature", "StoreStamp"]
 
 STAMP_INTERVAL = 10.0
 """Seconds between two looks at a remote store's catalogue for changes."""
@@ -28,6 +28,12 @@ SELECT (COUNT(?graph) AS ?documents) (MAX(STR(?modified)) AS ?latest) {{
 Signature = tuple[object, ...]
 
 
+class RowSource(Protocol):
+    """What answers the service's own SELECTs: the query runner, or a store read in process."""
+
+    async def rows(self, query: str) -> list[dict[str, str]]: ...
+
+
 class StoreStamp:
     """The signature of the store at `path`, or of the remote store the runner queries when None."""
 
@@ -35,7 +41,7 @@ class StoreStamp:
         self.path = path
         self._asked: tuple[float, Signature] = (-STAMP_INTERVAL, ())
 
-    async def current(self, runner: QueryRunner) -> Signature:
+    async def current(self, runner: RowSource) -> Signature:
         if self.path is not None:
             return await asyncio.to_thread(store_signature, self.path)
         asked, stamp = self._asked

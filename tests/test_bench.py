@@ -188,6 +188,18 @@ def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert "### Web pages (ms, Accept: text/html)" in run.stdout
 
 
+def test_the_search_only_benchmark_measures_the_index_build_and_search(tmp_path: Path) -> None:
+    figures = tmp_path / "figures.json"
+    run = subprocess.run([sys.executable, "bench/run.py", "--sizes", "10", "--quick", "--search-only",
+                          "--out", str(tmp_path), "--json", str(figures)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    [size] = json.loads(figures.read_text(encoding="utf-8"))
+    assert size["queries"] == [] and size["pages"] == []
+    assert size["search_ready_seconds"] is not None and size["search"]["runs"] > 0, size["search_failure"]
+    assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
+
+
 def test_the_analyst_workload_gives_the_same_rows_on_the_embedded_store_and_an_oxigraph_server(
         corpus_store_path: Path, tmp_path: Path) -> None:
     """The workload through HTTP on two stores holding the same data: every item answers with rows,

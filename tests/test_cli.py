@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from service.cli import app
 from service.config import DEFAULT_STORE, Settings
+from service.search_disk import path_for
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "policykg.ttl"
@@ -226,6 +227,18 @@ def test_search_prints_a_table_or_the_json_of_the_service(corpus_store_path: Pat
     answer = json.loads(out)
     assert code == 0 and answer["hits"] and {hit["jurisdiction"] for hit in answer["hits"]} == {"福州市"}
     assert "MediationArbitration" in answer["topics"] and answer["facets"]["validity"]
+
+
+def test_search_keeps_the_index_beside_the_store_for_the_next_call(tmp_path: Path) -> None:
+    """The service keeps its index the same way: a call reads only documents ingested since."""
+    store = tmp_path / "store"
+    assert run(store, "ingest", str(CORPUS / "001_0fbb60d79ac4499f.txt"))[0] == 0
+    first = run(store, "search", "质押融资贴息", "--json")
+    kept = path_for(store)
+    assert first[0] == 0 and kept.is_file()
+    modified = kept.stat().st_mtime_ns
+    assert run(store, "search", "质押融资贴息", "--json") == first
+    assert kept.stat().st_mtime_ns == modified, "nothing changed, nothing written"
 
 
 def test_search_without_words_or_filter_is_one_error_line(corpus_store_path: Path) -> None:

@@ -260,7 +260,13 @@ def app(corpus_store: Path) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def base(app: FastAPI) -> Iterator[str]:
+    """The service, once its first search index is built (503 with Retry-After until then: on a
+    loaded machine that can take longer than the first search waits)."""
     with serve(app) as url:
+        deadline = time.monotonic() + 120
+        while httpx.get(f"{url}/search", params={"q": "知识产权"}, timeout=60).status_code == 503:
+            assert time.monotonic() < deadline, "no search index after 120 s"
+            time.sleep(0.5)
         yield url
 
 
@@ -304,6 +310,20 @@ def test_a_traditional_copy_is_indexed_and_quoted_in_simplified_mainland_words(b
     assert "知识产权" in hits[0]["quote"]
     printed = search(base, q="知识产权质押融资", jurisdiction="福州", limit=3, printed="true")["hits"]
     assert "智慧財產權" in printed[0]["printed"] and printed[0]["quote"] == hits[0]["quote"]
+
+
+def test_a_facet_lists_the_values_asked_for_the_most_frequent_first(small_index: MeasureIndex) -> None:
+    every = small_index.search(Query("质押融资 宣传")).facets
+    facets = small_index.search(Query("质押融资 宣传", facet_values=1)).facets
+    assert facets["year"] == every["year"][:1] == [("2021", 2)] and len(every["year"]) == 2
+    assert all(len(values) == 1 for values in facets.values())
+
+
+def test_the_facet_limit_over_http(base: str) -> None:
+    answer = search(base, q="知识产权", facet_limit=2)
+    assert all(len(values) <= 2 for values in answer["facets"].values())
+    assert len(search(base, q="知识产权")["facets"]["jurisdiction"]) > 2
+    assert httpx.get(f"{base}/search", params={"q": "知识产权", "facet_limit": 0}).status_code == 422
 
 
 def test_facets_come_with_the_hits(base: str) -> None:

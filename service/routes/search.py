@@ -18,7 +18,7 @@ from service.routes.search_page import search_page
 from service.search import Query as SearchQuery
 from service.search import SearchResult
 from service.search_cache import SearchIndexCache
-from service.search_facets import FACETS, Filters
+from service.search_facets import FACET_VALUES, FACETS, Filters
 from service.search_rows import printed_query
 from service.search_words import highlights
 from service.sparql.formats import Format, negotiate
@@ -37,6 +37,7 @@ def _blank_is_none(value: Any) -> Any:
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Limit = Annotated[int, Field(ge=1, le=100)]
+FacetLimit = Annotated[int, Field(ge=1, le=10_000)]
 Offset = Annotated[int, Field(ge=0, le=10000)]
 BlankIsNone = BeforeValidator(_blank_is_none)
 
@@ -149,6 +150,8 @@ async def search(
     printed: Annotated[bool, Query(description="Also give each hit's text as printed.")] = False,
     limit: Annotated[Limit | None, BlankIsNone, Query(description="Hits per page (10).")] = None,
     offset: Annotated[Offset | None, BlankIsNone, Query(description="Hits skipped (0).")] = None,
+    facet_limit: Annotated[FacetLimit | None, BlankIsNone, Query(description=(
+        f"Values listed per facet at most ({FACET_VALUES}), the most frequent first."))] = None,
 ) -> Any:
     """Measures of all cities ranked for `q` (and/or filtered), with normalised text, money, units and
     citation; facet counts for the filters. Every parameter is optional; empty ones are ignored."""
@@ -156,7 +159,7 @@ async def search(
     filters = Filters(_given(jurisdiction), _given(province), _given(topic),
                       year if year is not None else year_from, year if year is not None else year_to,
                       _given(type), _given(validity))
-    query = SearchQuery(q, filters, limit or 10, offset or 0)
+    query = SearchQuery(q, filters, limit or 10, offset or 0, facet_limit or FACET_VALUES)
     asked = bool(q.strip()) or filters != Filters()
     if not asked and fmt != HTML:
         raise BadRequest("give the query text `q` or a filter "
