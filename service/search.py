@@ -10,17 +10,18 @@ service/search_facets.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from service.search_facets import FACET_VALUES, Facets, Filters
 from service.search_query import Understood, understand
-from service.search_rows import Hit, indexed_text
+from service.search_rows import UNKNOWN_VALIDITY, Hit, indexed_text
 from service.search_words import term_counts, topic_labels, topic_name
 
-__all__ = ["BM25", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary"]
+__all__ = ["BM25", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary", "with_validity"]
 
 TOPIC_WEIGHT = 0.5
 """Weight of the topic ranking against the word ranking (each scaled to its best)."""
@@ -123,6 +124,14 @@ class MeasureIndex:
     def __len__(self) -> int:
         return len(self.hits)
 
+    def with_validity(self, statuses: Mapping[str, str]) -> MeasureIndex:
+        """The same index with each measure's validity the status of its policy (unknown for a
+        policy not listed); the word matrix is shared, the hits and filter columns are new."""
+        index = copy(self)
+        index.hits = with_validity(self.hits, statuses)
+        index.facets = Facets(index.hits)
+        return index
+
     def search(self, query: Query) -> SearchResult:
         """Ranked hits, filtered, best first (ties in document order). Without text, a topic filter
         ranks by the topic's labels; without either, every measure the filters keep, in order."""
@@ -177,6 +186,11 @@ class MeasureIndex:
             rarest = np.argsort(self.bm25.document_frequency[ids], kind="stable")[:MAX_QUERY_TERMS]
             ids = [ids[i] for i in sorted(rarest)]
         return self.bm25.score(ids, [found[i][1] for i in ids]), [found[i][0] for i in ids]
+
+
+def with_validity(hits: Sequence[Hit], statuses: Mapping[str, str]) -> list[Hit]:
+    """The hits, each with the validity status of its policy (unknown for a policy not listed)."""
+    return [replace(hit, validity=statuses.get(hit.policy, UNKNOWN_VALIDITY)) for hit in hits]
 
 
 def _best(rows: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:

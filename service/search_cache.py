@@ -7,7 +7,9 @@ re-ingested documents are fetched a page of documents at a time (service/search_
 well inside the time limit, through the query workers like any query) and tokenised in worker processes
 (the event loop never runs jieba); the terms of unchanged documents are kept from the last build.
 Until the first index exists, /search answers 503 with Retry-After; afterwards a rebuild never
-makes a search wait: it is answered from the previous index. The documents of the last build are
+makes a search wait: it is answered from the previous index. Each hit carries its policy's validity
+on the day (ingest/validity.py), brought up to date at each build and on the first search of a new
+day. The documents of the last build are
 kept on disk beside an embedded store (service/search_disk.py): a restarted service, and
 `policykg search`, read and tokenise only the documents that changed since.
 """
@@ -24,14 +26,15 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ingest.processes import end_with_parent
 from ingest.vocab import CATALOG_GRAPH
 from service.errors import Unavailable
-from service.search import MeasureIndex, Vocabulary
+from service.search import MeasureIndex, Vocabulary, with_validity
 from service.search_disk import Document, load, save
-from service.search_rows import Hit, hits_of, indexed_text, queries_for
+from service.search_rows import VALIDITY, Hit, hits_of, indexed_text, queries_for, statuses
 from service.search_words import term_counts
 from service.sparql.runner import QueryRunner
 from service.store_stamp import RowSource, Signature, StoreStamp
@@ -77,9 +80,15 @@ class SearchIndexCache:
     """
 
     def __init__(self, path: Path | None, tokenisers: int | None = None, page_documents: int = PAGE_DOCUMENTS,
-                 first_wait: float = FIRST_WAIT, kept: Path | None = None) -> None:
-        """`kept`: the file where the documents of the last build are kept (service/search_disk.py)."""
+                 first_wait: float = FIRST_WAIT, kept: Path | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        """`kept`: the file where the documents of the last build are kept (service/search_disk.py);
+        `today`: the day whose validity statuses the hits carry."""
         self.path, self.page_documents, self.first_wait, self.kept = path, page_documents, first_wait, kept
+        self.today = today
+        self.policy_dates: list[dict[str, str]] = []
+        """The rows of search_validity.rq at the last build."""
+        self.validity_day: date | None = None
         self.tokenisers = tokenisers or max(1, min(2, os.cpu_count() or 1))
         self.index: MeasureIndex | None = None
         self.signature: Signature = ()
@@ -105,6 +114,8 @@ class SearchIndexCache:
         if self.index is not None:
             if await self.stamp.current(runner) != self.signature:
                 self.start(runner)
+            if self.today() != self.validity_day:
+                await self._revalue()
             return self.index
         build = self.start(runner)
         with contextlib.suppress(TimeoutError):
@@ -164,7 +175,17 @@ class SearchIndexCache:
             await asyncio.to_thread(save, self.kept, kept, self.vocabulary)
         hits = [h for document in kept.values() for h in document.hits]
         terms = [t for document in kept.values() for t in document.terms]
-        self.index = await asyncio.to_thread(MeasureIndex, hits, terms, self.vocabulary)
+        self.policy_dates, day = await runner.rows(VALIDITY), self.today()
+        valued = await asyncio.to_thread(with_validity, hits, statuses(self.policy_dates, day))
+        self.index = await asyncio.to_thread(MeasureIndex, valued, terms, self.vocabulary)
+        self.validity_day = day
+
+    async def _revalue(self) -> None:
+        """On a new day, each measure's validity on it; the words are not read again."""
+        assert self.index is not None
+        day = self.today()
+        self.index = await asyncio.to_thread(self.index.with_validity, statuses(self.policy_dates, day))
+        self.validity_day = day
 
     async def _read(self, pool: Executor, page: Sequence[str], hits: dict[str, list[Hit]],
                     listed: dict[str, str], report: Callable[[int, int], None] | None) -> None:

@@ -3,7 +3,8 @@
 Three queries per page (search_measures.rq, search_money.rq, search_units.rq) rather than one:
 a measure has several incentives and units, and joining them with its topics in one query would
 multiply its rows. The printed original of a quote is not held: it is read for the hits that ask
-for it (search_printed.rq).
+for it (search_printed.rq). The validity of a policy on a day (ingest/validity.py) follows from its
+dates and from the policies that repeal it, read for the whole store (search_validity.rq).
 """
 
 from __future__ import annotations
@@ -13,28 +14,30 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
 
 from ingest.extract.topics import without_unit_notes
+from ingest.validity import UNKNOWN, status
 from ingest.vocab import INCENTIVE_KIND, TOPIC
 
-__all__ = ["UNKNOWN_VALIDITY", "Hit", "Money", "Unit", "document_type", "hits_of", "indexed_text",
-           "printed_query", "queries_for"]
+__all__ = ["UNKNOWN_VALIDITY", "VALIDITY", "Hit", "Money", "Unit", "document_type", "hits_of", "indexed_text",
+           "printed_query", "queries_for", "statuses"]
 
 MARKER = re.compile(r"VALUES \?(\w+) \{ UNDEF \}")
-UNKNOWN_VALIDITY = "未知"
-"""The status of every policy until the validity rule of the graph (TEAM.md contract) is there."""
+UNKNOWN_VALIDITY = UNKNOWN
+"""The status of a measure until the validity of its policy is read (and when nothing tells it)."""
 
 
 def _query(name: str) -> str:
     return (files("service") / name).read_text(encoding="utf-8")
 
 
-MEASURES, MONEY, UNITS, PRINTED = (_query(f"search_{name}.rq")
-                                   for name in ("measures", "money", "units", "printed"))
+MEASURES, MONEY, UNITS, PRINTED, VALIDITY = (
+    _query(f"search_{name}.rq") for name in ("measures", "money", "units", "printed", "validity"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class Hit:
     date: str
     document_type: str
     validity: str
+    """Its policy's status on the day the index was brought up to date: 现行有效, 已失效, 尚未生效, 未知."""
     topics: tuple[str, ...]
     """Local names of its topics, the primary topic (pkg:primaryTopic) first."""
     money: tuple[Money, ...] = ()
@@ -139,6 +143,14 @@ def _topics(iris: str, primary: str) -> tuple[str, ...]:
     names = sorted(iri.removeprefix(str(TOPIC)) for iri in iris.split() if iri)
     first = primary.removeprefix(str(TOPIC))
     return (first, *(name for name in names if name != first)) if first in names else tuple(names)
+
+
+def statuses(rows: Iterable[dict[str, str]], on: date) -> dict[str, str]:
+    """The validity status on `on` of each policy of the rows of search_validity.rq (one rule:
+    ingest/validity.py)."""
+    return {row["policy"]: status(on, in_force_from=row.get("inForceFrom"), issued=row.get("issued"),
+                                  until=row.get("validUntil"), repealed_from=row.get("repealedFrom"))
+            for row in rows}
 
 
 def _money(row: dict[str, str]) -> Money:

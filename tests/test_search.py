@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import bm25s
@@ -16,6 +17,7 @@ from live_service import serve
 
 from ingest.build import ingest_file
 from ingest.store.embedded import EmbeddedStore
+from ingest.validity import STATUSES
 from service.app import create_app
 from service.config import Settings
 from service.errors import BadRequest, Unavailable
@@ -253,6 +255,35 @@ def test_the_index_is_built_in_pages_and_kept(corpus_store: Path) -> None:
     asyncio.run(scenario())
 
 
+def test_hits_carry_their_policys_validity_on_the_day(corpus_store: Path) -> None:
+    """The status of ingest/validity.py on the cache's day; on a new day it is brought up to date
+    without reading the words again."""
+    day = [date(2022, 6, 1)]
+
+    def validity(index: MeasureIndex) -> dict[str, str]:
+        return {hit.source[:3]: hit.validity for hit in index.hits}
+
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store, 1, 30)
+        await runner.start()
+        try:
+            cache = SearchIndexCache(corpus_store, today=lambda: day[0])
+            await cache.start(runner)
+            first = await cache.current(runner)
+            # 000 ended 2021-04-30; 001 in force 2021-12-23 to 2024-12-22; 002 from 2022-09; 003: no dates
+            assert validity(first) == {"000": "已失效", "001": "现行有效", "002": "尚未生效", "003": "未知"}
+            day[0] = date(2025, 1, 1)
+            later = await cache.current(runner)
+            assert later.bm25 is first.bm25
+            assert validity(later) == {"000": "已失效", "001": "已失效", "002": "现行有效", "003": "未知"}
+            result = later.search(Query("知识产权", Filters(validity="现行有效"), limit=100))
+            assert result.hits and {hit.source[:3] for hit in result.hits} == {"002"}
+            assert dict(result.facets["validity"])["已失效"] > 0
+        finally:
+            runner.close()
+    asyncio.run(scenario())
+
+
 @pytest.fixture(scope="module")
 def app(corpus_store: Path) -> FastAPI:
     return create_app(Settings(corpus_store, query_timeout=30, query_workers=2))
@@ -330,7 +361,8 @@ def test_facets_come_with_the_hits(base: str) -> None:
     answer = search(base, q="知识产权质押融资")
     facets = {name: {f["value"]: f["count"] for f in values} for name, values in answer["facets"].items()}
     assert {"泉州市", "福州市"} <= set(facets["jurisdiction"]) and facets["province"]["福建省"] >= 3
-    assert facets["topic"]["PledgeFinancing"] >= 3 and facets["validity"] == {"未知": answer["total"]}
+    assert facets["topic"]["PledgeFinancing"] >= 3 and sum(facets["validity"].values()) == answer["total"]
+    assert set(facets["validity"]) <= set(STATUSES)
     assert sum(facets["year"].values()) == answer["total"] == sum(facets["document_type"].values())
 
 

@@ -75,7 +75,8 @@ class SearchHit(BaseModel):
     doc_number: str = Field(description="发文字号.")
     date: str = Field(description="Date of the document (ISO, or year-month).")
     document_type: str = Field(description="Kind of document by its title: 方案, 意见, 办法, 条例 …")
-    validity: str = Field(description="现行有效, 已失效, 尚未生效 or 未知.")
+    validity: str = Field(description="The policy's status today: 现行有效, 已失效, 尚未生效 or 未知 "
+                                      "(ingest/validity.py).")
     topics: list[str] = Field(description="Topic concepts of the measure (local names under /def/topic/).")
     money: list[Money] = Field(description="The money the measure grants.")
     units: list[Unit] = Field(description="Responsible units, the leading ones first.")
