@@ -3,6 +3,7 @@
 A header is the block of `#+` lines at the top of the file (see service/queries/README.md):
 
     #+ title: 指标目标跨城市对比 · Targets for one indicator across cities
+    #+ description zh: 各城市为某一指标设定的目标。
     #+ description: What every city set as a target for one indicator.
     #+ param indicator: iri
     #+   doc: The indicator concept.
@@ -142,6 +143,17 @@ class CuratedQuery:
     parameters: tuple[Parameter, ...] = field(default=())
     paged_by_jurisdiction: bool = False
     """Answered a few cities at a time unless a city is bound (service/paging.py)."""
+    description_zh: str = ""
+    """The description for people, in Chinese; `description` stays English for API clients."""
+
+    @property
+    def title_zh(self) -> str:
+        """The Chinese half of a `中文 · English` title (the whole title when it has no English)."""
+        return self.title.split(" · ")[0]
+
+    @property
+    def title_en(self) -> str:
+        return self.title.split(" · ", 1)[1] if " · " in self.title else ""
 
     def bind(self, raw: Mapping[str, str], today: date | None = None) -> dict[str, URIRef | Literal]:
         """Request values (or defaults) as RDF terms by variable name; unknown names are refused. An
@@ -213,7 +225,7 @@ def load_library(folder: Traversable | None = None) -> dict[str, CuratedQuery]:
 def parse_query(name: str, text: str) -> CuratedQuery:
     """Header and body of one file, checked against pyoxigraph before anything is served."""
     where = f"{name}.rq"
-    fields: dict[str, list[str]] = {"title": [], "description": [], "page by": []}
+    fields: dict[str, list[str]] = {"title": [], "description": [], "description zh": [], "page by": []}
     parameters: list[dict[str, str]] = []
     current: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -232,10 +244,12 @@ def parse_query(name: str, text: str) -> CuratedQuery:
             current = "param"
         else:
             raise HeaderError(f"{where}: line {number}: expected `title:`, `description:`, "
-                              f"`page by:` or `param NAME: TYPE`, found {body.strip()!r}")
+                              f"`description zh:`, `page by:` or `param NAME: TYPE`, found {body.strip()!r}")
     for key in ("title", "description"):
         if len(fields[key]) != 1 or not fields[key][0]:
             raise HeaderError(f"{where}: the header needs exactly one non-empty `{key}:`")
+    if len(fields["description zh"]) > 1:
+        raise HeaderError(f"{where}: the header has more than one `description zh:`")
     if fields["page by"] not in ([], ["jurisdiction"]):
         raise HeaderError(f"{where}: `page by:` takes one value, jurisdiction")
     built = tuple(_parameter(where, spec) for spec in parameters)
@@ -243,7 +257,7 @@ def parse_query(name: str, text: str) -> CuratedQuery:
     if len(set(names)) != len(names):
         raise HeaderError(f"{where}: a parameter is declared twice")
     query = CuratedQuery(name, fields["title"][0], fields["description"][0], text, built,
-                         fields["page by"] == ["jurisdiction"])
+                         fields["page by"] == ["jurisdiction"], "".join(fields["description zh"]))
     if query.paged_by_jurisdiction:
         _check_paging(where, query)
     _check(where, query)
@@ -253,8 +267,10 @@ def parse_query(name: str, text: str) -> CuratedQuery:
 def _continue(where: str, number: int, text: str, current: str | None,
               fields: dict[str, list[str]], parameters: list[dict[str, str]]) -> str | None:
     """An indented header line: more description, or one attribute of the last parameter."""
-    if current in ("title", "description"):
-        fields[current][-1] += " " + text
+    if current in ("title", "description", "description zh"):
+        joined = fields[current][-1]
+        wide = joined[-1:] > "\u2e7f" and text[:1] > "\u2e7f"
+        fields[current][-1] = joined + ("" if wide else " ") + text
         return current
     key, colon, value = text.partition(":")
     if current != "param" or not colon or key.strip() not in _ATTRIBUTES:

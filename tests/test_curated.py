@@ -68,6 +68,14 @@ def test_header_is_parsed() -> None:
         ("indicator", "iri", "inventionPatentsPer10k"), ("year", "year", None)]
 
 
+def test_a_chinese_description_goes_on_without_a_space_between_characters() -> None:
+    """People read the Chinese description (pages, the API docs); API clients keep the English one."""
+    query = parse_query("targets", GOOD.replace("#+ description:", "#+ description zh: 某一指标在各城市的\n"
+                                                "#+   目标，及 2025 年\n#+   value。\n#+ description:", 1))
+    assert query.description_zh == "某一指标在各城市的目标，及 2025 年 value。"
+    assert query.description == "Targets of one indicator, in every city."
+
+
 @pytest.mark.parametrize(("text", "complaint"), [
     ("SELECT ?s { ?s ?p ?o }", "title"),
     ("#+ title: T\nSELECT ?s { ?s ?p ?o }", "description"),
@@ -142,6 +150,9 @@ def test_every_packaged_query_is_documented() -> None:
     assert len(LIBRARY) >= 10
     for query in LIBRARY.values():
         assert isinstance(query, CuratedQuery) and query.title and len(query.description) > 40
+        assert re.match(r"[\u4e00-\u9fff]", query.title_zh) and query.title_en, query.name
+        assert len(query.description_zh) > 20, query.name
+        assert not re.search(r"[\u4e00-\u9fff，、。] [\u4e00-\u9fff]", query.description_zh), query.name
         assert all(p.doc for p in query.parameters), query.name
 
 

@@ -95,7 +95,7 @@ def install(app: FastAPI) -> None:
     for query in library.values():
         app.add_api_route(
             f"/queries/{query.name}", _endpoint(query), methods=["GET"], name=f"query_{query.name}",
-            summary=query.title, description=query.description, tags=["curated queries"],
+            summary=query.title, description=_described(query), tags=["curated queries"],
             responses={200: {"content": {"text/csv": {}, "text/html": {}}}, 400: ERROR_RESPONSE,
                        503: ERROR_RESPONSE},
             openapi_extra={"parameters": _openapi_parameters(query)})
@@ -265,13 +265,18 @@ def _by_name(name: str) -> Format:
 def _describe(app: FastAPI, query: CuratedQuery) -> dict[str, Any]:
     found = app.state.curated_choices
     return {"name": query.name, "title": query.title, "description": query.description,
-            "path": f"/queries/{query.name}",
+            "description_zh": query.description_zh, "path": f"/queries/{query.name}",
             "parameters": [{"name": p.name, "type": p.type, "doc": p.doc, "default": p.default,
                             "required": p.required, "namespace": p.namespace,
                             "values": [{"value": v, "label": label} for v, label in
                                        [(v, v) for v in p.choices] or found.get((query.name, p.name), [])],
                             "values_from_data": p.values_query is not None}
                            for p in query.parameters]}
+
+
+def _described(query: CuratedQuery) -> str:
+    """The operation's text in the API docs: the Chinese description, then the English one."""
+    return f"{query.description_zh}\n\n{query.description}" if query.description_zh else query.description
 
 
 def _openapi_parameters(query: CuratedQuery, export: bool = False) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ def example(query: CuratedQuery, choices: Choices) -> dict[str, str] | None:
         elif parameter.required and offered:
             values[parameter.name] = offered[0][0]
     try:
-        return {"title": query.title, "sparql": shown(query.sparql, query.bind(values))}
+        return {"title": query.title_zh, "sparql": shown(query.sparql, query.bind(values))}
     except ParameterError:
         return None
 
