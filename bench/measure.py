@@ -7,6 +7,7 @@ both ingest and the service do their work in pools of worker processes.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import http.client
 import multiprocessing
@@ -24,7 +25,29 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 __all__ = ["Answer", "KeepAlive", "Latency", "MemoryPeak", "ReferenceEngine", "Reply", "RequestFailed",
-           "Rows", "latency", "timed"]
+           "Rows", "ending_with", "latency", "timed"]
+
+PR_SET_PDEATHSIG = 1
+try:
+    _PRCTL: Callable[..., int] | None = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux: children outlive a killed benchmark
+    _PRCTL = None
+
+
+def ending_with(parent: int) -> Callable[[], None] | None:
+    """A `preexec_fn` that has a child sent SIGTERM when `parent` ends, even killed by SIGKILL (a
+    test's timeout), so that no service or ingest of the benchmark is left running (Linux). prctl
+    is looked up here, before the fork: the child only calls it."""
+    if _PRCTL is None:
+        return None
+    prctl = _PRCTL
+
+    def end_with_parent() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent ended before the request took effect
+            os._exit(1)
+    return end_with_parent
+
 
 
 class RequestFailed(Exception):

@@ -17,8 +17,10 @@ import argparse
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,7 +39,17 @@ from rdflib.term import Node
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import patterns, write_corpus
-from bench.measure import KeepAlive, Latency, MemoryPeak, ReferenceEngine, RequestFailed, Rows, latency, timed
+from bench.measure import (
+    KeepAlive,
+    Latency,
+    MemoryPeak,
+    ReferenceEngine,
+    RequestFailed,
+    Rows,
+    ending_with,
+    latency,
+    timed,
+)
 from bench.pages import pages
 from ingest.build import default_jobs
 from service.curated import CuratedQuery, as_oxigraph, load_library, paged
@@ -131,7 +143,7 @@ def ingest(size: int, options: Options) -> tuple[SizeFigures, Path]:
     command = [*CLI, "--store", str(store), "ingest", "--jobs", str(options.jobs), str(corpus)]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, preexec_fn=ending_with(os.getpid()))
     with MemoryPeak(process.pid) as memory:
         _, errors = process.communicate()
     figures.ingest_seconds = time.perf_counter() - start
@@ -158,7 +170,8 @@ def service(store: Path, figures: SizeFigures) -> Iterator[KeepAlive]:
     """`policykg serve` on a free loopback port; its process tree's peak memory goes to `figures`."""
     port = free_port()
     command = [*CLI, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               preexec_fn=ending_with(os.getpid()))
     client = KeepAlive(f"http://127.0.0.1:{port}")
     try:
         with MemoryPeak(process.pid) as memory:
@@ -470,6 +483,11 @@ def report(results: list[SizeFigures], options: Options) -> str:
     return "\n".join(lines)
 
 
+def _stop(signum: int, _: object) -> None:
+    """SIGTERM ends the run as an exception does: the service and the rdflib child are stopped."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
@@ -495,6 +513,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="measure the search index build and /search only (no curated queries, "
                              "rdflib or web pages)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)
     options = Options(out=args.out, jobs=args.jobs,
                       repeats=3 if args.quick else 20, warmup=1 if args.quick else 3,
                       clients=min(args.clients, 2 if args.quick else 64),

@@ -200,6 +200,37 @@ def test_the_search_only_benchmark_measures_the_index_build_and_search(tmp_path:
     assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
 
 
+def _serving(store: Path) -> list[int]:
+    """Processes of `policykg serve` on `store`, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in words and str(store).encode() in words:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+def test_a_benchmark_killed_on_timeout_leaves_no_service_running(tmp_path: Path) -> None:
+    """subprocess.run(timeout=…) kills with SIGKILL: the service the benchmark started ends with it."""
+    command = [sys.executable, "bench/run.py", "--sizes", "10", "--quick", "--out", str(tmp_path)]
+    bench = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = tmp_path / "store-10"
+    deadline = time.monotonic() + 240
+    while not (served := _serving(store)) and bench.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    bench.kill()
+    bench.wait()
+    assert served, "the benchmark never started its service"
+    deadline = time.monotonic() + 60
+    while _serving(store) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _serving(store)
+
+
 def test_the_analyst_workload_gives_the_same_rows_on_the_embedded_store_and_an_oxigraph_server(
         corpus_store_path: Path, tmp_path: Path) -> None:
     """The workload through HTTP on two stores holding the same data: every item answers with rows,
