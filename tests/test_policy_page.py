@@ -5,6 +5,7 @@ span, citations, downloads; and the stored full text that every span indexes int
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +85,36 @@ def test_the_full_text_highlights_every_fact_at_its_span(base: str, quanzhou: st
         assert anchors, kind
         assert all(f'id="{anchor}"' in source for anchor in anchors), kind
     assert re.search(r'<mark class="fact fact-target">[^<]*4件', source)
+
+
+def _source(page: str) -> str:
+    return page[page.index('class="source-text"'):page.index('id="citations-heading"')]
+
+
+def _facts(source: str) -> dict[str, str]:
+    """The marked text after each anchor of the full text, up to the next anchor."""
+    pieces = re.split(r'<span id="(src-[a-z]+-\d+)"></span>', source)
+    return {anchor: "".join(re.findall(r"<mark[^>]*>(.*?)</mark>", following, re.S))
+            for anchor, following in zip(pieces[1::2], pieces[2::2], strict=True)}
+
+
+def test_the_traditional_copy_reads_in_simplified_with_the_printed_original_a_click_away(base: str) -> None:
+    """福州's copy is printed in traditional characters: the page shows the normalised simplified text
+    the search quotes, and the printed original on request, each fact marked on both."""
+    [row] = select(base, 'SELECT ?p WHERE { ?p eli:title "福州市国家知识产权强市建设示范城市工作方案" }')
+    path = base + "/" + row["p"].removeprefix("https://w3id.org/policykg/")
+    page = httpx.get(path, headers=BROWSER).text
+    assert 'href="?text=printed#source-heading">印刷原文</a>' in page
+    simplified = _source(page)
+    printed = _source(httpx.get(path, params={"text": "printed"}, headers=BROWSER).text)
+    assert "福州市国家知识产权强市" in simplified and "財產權" not in simplified
+    assert "福州市國家智慧財產權強市" in printed
+    shown, original = _facts(simplified), _facts(printed)
+    assert shown.keys() == original.keys() and len(shown) > 20
+    for anchor, text in shown.items():
+        digits = re.findall(r"\d+", unicodedata.normalize("NFKC", original[anchor]))
+        assert re.findall(r"\d+", text) == digits, anchor
+        assert len(text) >= len(original[anchor]) * 0.8, anchor
 
 
 @pytest.mark.parametrize(("fmt", "media", "check"), [

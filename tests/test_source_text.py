@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.source_text import Span, segments
+from service.source_text import Span, normalised, segments
 
 TEXT = "一、对获得驰名商标的企业每件补助30万元。二、到2025年专利达到10件。"
 
@@ -30,3 +30,20 @@ def test_segments_cover_the_text_once_with_the_kinds_of_the_spans_over_them(
 def test_each_span_opens_where_it_starts() -> None:
     found = segments(TEXT, [Span(0, 21, "measure", "m1"), Span(0, 4, "incentive", "i1")])
     assert found[0].opens == ["m1", "i1"] and all(not s.opens for s in found[1:])
+
+
+PRINTED = "智慧財產權保護，每件補助 ３ 萬元。"
+
+
+@pytest.mark.parametrize(("printed", "shown"), [
+    ("補助 ３ 萬元", "补助3万元"),  # spaces dropped, a full-width digit made plain
+    ("智慧財產權", "知识产权"),  # a Taiwan term becomes the mainland one, of another length
+    ("３", "3"),
+    ("保護，每", "保护，每"),
+])
+def test_a_span_of_the_printed_text_marks_the_same_words_in_the_normalised_text(
+        printed: str, shown: str) -> None:
+    start = PRINTED.index(printed)
+    text, [span] = normalised(PRINTED, [Span(start, start + len(printed), "measure", "m1")])
+    assert text == "知识产权保护，每件补助3万元。"
+    assert text[span.start:span.end] == shown

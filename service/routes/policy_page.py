@@ -19,7 +19,7 @@ from service.concepts import concept_label
 from service.money import incentive_text, money, percent
 from service.page_queries import Row, select
 from service.pages import html
-from service.source_text import Span, segments
+from service.source_text import Span, normalised, segments
 from service.sparql.runner import QueryRunner
 
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
@@ -46,7 +46,8 @@ def document_type(title: str) -> str:
     return next((kind for kind in document_types() if bare.endswith(kind)), "")
 
 
-async def policy_page(runner: QueryRunner, policy: ox.NamedNode, _: Mapping[str, str]) -> HTMLResponse:
+async def policy_page(runner: QueryRunner, policy: ox.NamedNode, params: Mapping[str, str]) -> HTMLResponse:
+    """The page; its full text is the normalised simplified text, or as printed with `?text=printed`."""
     head, measures, links, incentives, targets, citations, text = await asyncio.gather(*(
         select(runner, name, policy=policy) for name in (
             "policy-head", "policy-measures", "policy-links", "policy-incentives", "policy-targets",
@@ -66,10 +67,13 @@ async def policy_page(runner: QueryRunner, policy: ox.NamedNode, _: Mapping[str,
     anchor = {r[kind]: f"src-{kind}-{n}" for kind, rows in found for n, r in enumerate(rows, start=1)}
     spans = [Span(int(r["start"]), int(r["end"]), kind, anchor[r[kind]])
              for kind, rows in found for r in rows if "start" in r and "end" in r]
+    printed = params.get("text") == "printed"
     full_text = text[0]["text"] if text else ""
+    if full_text and not printed:
+        full_text, spans = normalised(full_text, spans)
     return html("policy.html", active="/policies", info=info, measures=measures, facts=by_measure,
                 targets=targets, incentives=incentives, citations=citations, anchor=anchor,
                 cited_by=cited_by[:CITED_BY], more_cited_by=len(cited_by) > CITED_BY,
                 document_type=document_type(info.get("title", "")), validity=VALIDITY_UNKNOWN,
-                source=segments(full_text, spans) if full_text else [], money=money, percent=percent,
-                incentive_text=incentive_text)
+                source=segments(full_text, spans) if full_text else [], printed=printed, money=money,
+                percent=percent, incentive_text=incentive_text)
