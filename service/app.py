@@ -77,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.jurisdictions = jurisdiction_keys(StoreStamp(path))
     app.state.triple_count = health.triple_count(StoreStamp(path))
     app.state.store_counts = home.store_counts(StoreStamp(path))
+    app.state.policy_list = home.policy_list(StoreStamp(path))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):

@@ -61,9 +61,13 @@ class KeptValue(Generic[Value]):
     def __init__(self, stamp: StoreStamp, read: Callable[[QueryRunner], Awaitable[Value]]) -> None:
         self.stamp, self.read = stamp, read
         self._kept: tuple[Signature, Value] | None = None
+        self._reading = asyncio.Lock()
+        """Requests that find the value out of date wait for one read instead of each reading."""
 
     async def current(self, runner: QueryRunner) -> Value:
         signature = await self.stamp.current(runner)
         if self._kept is None or self._kept[0] != signature:
-            self._kept = (signature, await self.read(runner))
+            async with self._reading:
+                if self._kept is None or self._kept[0] != signature:
+                    self._kept = (signature, await self.read(runner))
         return self._kept[1]

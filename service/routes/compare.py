@@ -54,11 +54,12 @@ async def compare(request: Request, runner: RunnerDep,
 
 async def _place(runner: QueryRunner, name: str, places: tuple[str, ...]) -> dict[str, list[Row]]:
     """The three answers for every jurisdiction IRI that bears the name."""
-    out: dict[str, list[Row]] = {"targets": [], "topics": [], "units": []}
-    for place in places:
-        term = ox.NamedNode(place)
-        for kind in out:
-            out[kind] += await select(runner, f"compare-{kind}", place=term)
+    kinds = ("targets", "topics", "units")
+    asked = [(kind, ox.NamedNode(place)) for place in places for kind in kinds]
+    found = await asyncio.gather(*(select(runner, f"compare-{kind}", place=term) for kind, term in asked))
+    out: dict[str, list[Row]] = {kind: [] for kind in kinds}
+    for (kind, _), rows in zip(asked, found, strict=True):
+        out[kind] += rows
     return out
 
 

@@ -110,6 +110,10 @@ async def data_entity(path: str, request: Request, runner: RunnerDep) -> Respons
     wanted = request.query_params.get("format")
     fmt = _by_name(wanted) if wanted else negotiate(request.headers.get("accept"), FORMATS)
     entity = _iri(BASE + "id/" + path)
+    if fmt == HTML:
+        view = await entity_view(runner, entity, request.query_params)
+        if view is not None:
+            return view
     if not await _ask(runner, KNOWN, entity):
         raise NotFound(f"no resource {entity.value} in the store")
     if fmt == SOURCE_TEXT:
@@ -121,9 +125,6 @@ async def data_entity(path: str, request: Request, runner: RunnerDep) -> Respons
         if wanted:
             headers["Content-Disposition"] = f'attachment; filename="{_file_name(path)}.{fmt.name}"'
         return Response(result.body, media_type=fmt.media_type, headers=headers)
-    view = await entity_view(runner, entity, request.query_params)
-    if view is not None:
-        return view
     page = Page(entity.value)
     _fill(page, await _select(runner, OUTGOING, entity), await _select(runner, INCOMING, entity))
     citations = await _select(runner, CITATION, entity)

@@ -36,7 +36,8 @@ VIEWS: dict[str, View] = {str(PKG.Policy): policy_page, str(PKG.Measure): measur
 
 async def entity_view(runner: QueryRunner, entity: ox.NamedNode,
                       params: Mapping[str, str]) -> HTMLResponse | None:
-    """The page of the first class of `entity` that has a view of its own, else None."""
+    """The page of the first class of `entity` that has a view of its own, else None (a resource
+    with a class has a page of its class without asking first whether the store knows it)."""
     types = {row["type"] for row in await select(runner, "entity-types", entity=entity)}
     for class_iri, view in VIEWS.items():
         if class_iri in types:

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 from fastapi.responses import HTMLResponse
 
-from service.concepts import concept_label
 from service.money import incentive_text, money, percent
 from service.page_queries import Row, select
 from service.pages import html
+from service.routes.policy_page import measure_links
 from service.sparql.runner import QueryRunner
 
 
@@ -28,8 +28,7 @@ async def measure_page(runner: QueryRunner, measure: ox.NamedNode, _: Mapping[st
         select(runner, "policy-targets", policy=policy) if policy else _none(),
         select(runner, "policy-measures", policy=policy) if policy else _none())
     facts: dict[str, list[Row]] = defaultdict(list)
-    for link in links:
-        link["label"] = link.get("name") or concept_label(link["value"])
+    for link in measure_links(links):
         facts[link["kind"]].append(link)
     number = next((i for i, m in enumerate(order, start=1) if m["measure"] == measure.value), 0)
     return html("measure.html", active="/policies", m=row, info=head[0] if head else {}, facts=facts,

@@ -1,19 +1,18 @@
 """The home page `/` (what the store holds, a search box, the ways in for each kind of user, the
-latest documents) and `/policies`, the list of stored documents."""
+latest documents) and `/policies`, the list of stored documents. Both change only with the store:
+its counts and its list of policies are read once per change and kept."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from service.deps import RunnerDep
 from service.page_queries import Row, select
 from service.pages import html
-from service.sparql.runner import QueryRunner
+from service.sparql.runner import INTERNAL_ROWS, QueryRunner
 from service.store_stamp import KeptValue, StoreStamp
 
 router = APIRouter(include_in_schema=False)
@@ -29,26 +28,29 @@ def store_counts(stamp: StoreStamp) -> KeptValue[Row]:
     return KeptValue(stamp, count)
 
 
-async def listed(runner: QueryRunner, limit: int, offset: int) -> list[Row]:
-    """A page of the stored policies, the latest ingested first, each with its summary: the order is
-    read alone (a sort of catalogue entries), then each listed policy's title, number, date, place."""
-    page = await select(runner, "policies", limit=limit, offset=offset)
-    summaries = await asyncio.gather(*(select(runner, "policy-summary", policy=ox.NamedNode(row["policy"]))
-                                       for row in page))
-    return [found[0] if found else row for row, found in zip(page, summaries, strict=True)]
+def policy_list(stamp: StoreStamp) -> KeptValue[list[Row]]:
+    """Every stored policy, the latest ingested first, read again only when the store has changed."""
+    async def read(runner: QueryRunner) -> list[Row]:
+        rows = await select(runner, "policies", limit=INTERNAL_ROWS)
+        first = {row["policy"]: row for row in reversed(rows)}  # a policy catalogued twice: its latest entry
+        return [row for row in rows if first[row["policy"]] is row]
+    return KeptValue(stamp, read)
 
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, runner: RunnerDep) -> HTMLResponse:
     """The home page for drafters, analysts and researchers."""
     counts = await request.app.state.store_counts.current(runner)
-    recent = await listed(runner, RECENT, 0)
+    recent = (await request.app.state.policy_list.current(runner))[:RECENT]
     return html("home.html", active="/", counts=counts, recent=recent,
                 queries=list(request.app.state.curated.values()))
 
 
 @router.get("/policies", response_class=HTMLResponse)
-async def policies(runner: RunnerDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
+async def policies(request: Request, runner: RunnerDep,
+                   page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
     """Every stored policy, the latest ingested first, a page at a time."""
-    rows = await listed(runner, PAGE + 1, (page - 1) * PAGE)
-    return html("policies.html", active="/policies", rows=rows[:PAGE], page=page, more=len(rows) > PAGE)
+    rows = await request.app.state.policy_list.current(runner)
+    start = (page - 1) * PAGE
+    return html("policies.html", active="/policies", rows=rows[start:start + PAGE], page=page,
+                more=len(rows) > start + PAGE, total=len(rows))

@@ -46,17 +46,32 @@ def document_type(title: str) -> str:
     return next((kind for kind in document_types() if bare.endswith(kind)), "")
 
 
+def measure_links(rows: list[Row]) -> list[Row]:
+    """The rows of policy-links.rq ready to show: each labelled, units marked lead or not (the lead
+    rows folded into them), the lead units first, then by name."""
+    leads = {(row["measure"], row["value"]) for row in rows if row["kind"] == "lead"}
+    shown = []
+    for row in rows:
+        if row["kind"] == "lead":
+            continue
+        row["label"] = row.get("name") or concept_label(row["value"])
+        if row["kind"] == "unit":
+            row["lead"] = "true" if (row["measure"], row["value"]) in leads else "false"
+        shown.append(row)
+    return sorted(shown, key=lambda r: (r["measure"], r["kind"], r.get("lead") != "true", r["label"],
+                                        r["value"]))
+
+
 async def policy_page(runner: QueryRunner, policy: ox.NamedNode, params: Mapping[str, str]) -> HTMLResponse:
     """The page; its full text is the normalised simplified text, or as printed with `?text=printed`."""
-    head, measures, links, incentives, targets, citations, text = await asyncio.gather(*(
+    head, measures, links, incentives, targets, citations, text, cited_by = await asyncio.gather(*(
         select(runner, name, policy=policy) for name in (
             "policy-head", "policy-measures", "policy-links", "policy-incentives", "policy-targets",
-            "policy-citations", "policy-text")))
-    cited_by = await select(runner, "policy-cited-by", limit=CITED_BY + 1, offset=0, policy=policy)
+            "policy-citations", "policy-text")),
+        select(runner, "policy-cited-by", limit=CITED_BY + 1, offset=0, policy=policy))
     info = head[0] if head else {"policy": policy.value}
     by_measure: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for row in links:
-        row["label"] = row.get("name") or concept_label(row["value"])
+    for row in measure_links(links):
         by_measure[row["measure"]][row["kind"]].append(row)
     for row in incentives:
         by_measure[row["measure"]]["incentive"].append(row)
