@@ -34,7 +34,7 @@ def concept_label(iri: str | None) -> str:
     return _labels().get(iri or "", "")
 
 
-LABELLED = ("kind", "indicator", "topic", "organType", "instrument", "stage")
+LABELLED = ("kind", "indicator", "topic", "organType", "instrument", "stage", "basis")
 
 
 def labelled(rows: list[dict[str, str]]) -> list[dict[str, str]]:

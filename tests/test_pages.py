@@ -18,6 +18,7 @@ from service.config import Settings
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 TEMPLATES = sorted(p.name for p in (files("service") / "templates").iterdir() if p.name.endswith(".html"))
+QUANZHOU = "泉州市人民政府关于促进知识产权高质量发展的若干意见"
 VENDOR = Path(str(files("service") / "static" / "vendor"))
 
 
@@ -42,6 +43,29 @@ def test_home_page_counts_the_store_and_lists_the_latest_documents(base: str) ->
     assert counts["政策文件"] == "5" and int(counts["措施"]) > 50 and counts["发文年份"] == "2016–2022"
     assert page.text.count('href="/id/policy/') >= 5
     assert 'action="/search"' in page.text
+
+
+def _listed(page: str) -> list[tuple[str, str]]:
+    """(title, validity) of each row of the policy list."""
+    row = r'<tr><td><a href="/id/policy/[^"]+">([^<]+)</a>.*?<span class="badge[^"]*">([^<]+)</span></td>'
+    return re.findall(row, page, re.S)
+
+
+def test_the_policy_list_says_each_policys_validity_today_and_filters_by_it(base: str) -> None:
+    """The status is the ingest side's rule on today's date: 汕尾's 2016 plan states neither an entry
+    into force nor an end (未知); 泉州's 若干意见 ended after its stated 3-year term (已失效)."""
+    page = httpx.get(f"{base}/policies", headers=BROWSER).text
+    listed = dict(_listed(page))
+    assert len(listed) == 5
+    assert listed["汕尾市建设引领型知识产权强市实施方案"] == "未知"
+    assert listed[QUANZHOU] == "已失效"
+    counts = dict(re.findall(r'<option value="(现行有效|已失效|尚未生效|未知)"[^>]*>[^<（]+（(\d+)）', page))
+    assert sum(map(int, counts.values())) == 5 and counts["未知"] == "1"
+    expired = _listed(httpx.get(f"{base}/policies", params={"validity": "已失效"}, headers=BROWSER).text)
+    assert len(expired) == int(counts["已失效"]) and {status for _, status in expired} == {"已失效"}
+    chosen = {"validity": "已失效", "place": "泉州市"}
+    narrowed = httpx.get(f"{base}/policies", headers=BROWSER, params=chosen)
+    assert [title for title, _ in _listed(narrowed.text)] == [QUANZHOU]
 
 
 @pytest.mark.parametrize("path", [

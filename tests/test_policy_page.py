@@ -59,7 +59,7 @@ def test_policy_page_heads_like_a_legal_database_entry(base: str, quanzhou: str)
     assert head["发文字号"] == "泉政文〔2021〕70号"
     assert "泉州市人民政府" in head["发布机关"] and head["成文日期"] == "2021-12-23"
     assert "泉州市" in head["地区"] and head["文件类型"] == "若干意见"
-    assert "未知" in head["时效性"]
+    assert "已失效" in head["时效性"] and "2024-12-22" in head["失效日期"] and "有效期限" in head["失效日期"]
     assert "/tally/" not in page.text and "/graph" not in page.text
 
 

@@ -9,6 +9,7 @@ import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
@@ -21,13 +22,12 @@ from service.page_queries import Row, select
 from service.pages import html
 from service.source_text import Span, normalised, segments
 from service.sparql.runner import QueryRunner
+from service.validity import BADGES, repealed_from, validity
 
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 """A parenthesised note ending a title: （2022-2025年）, （试行）."""
 CITED_BY = 50
 """Citing policies listed on a policy's page (a national plan may be cited by thousands)."""
-VALIDITY_UNKNOWN = "未知"
-"""The status on a date is computed by the one rule the ingest side provides; until then, unknown."""
 
 
 @cache
@@ -64,12 +64,14 @@ def measure_links(rows: list[Row]) -> list[Row]:
 
 async def policy_page(runner: QueryRunner, policy: ox.NamedNode, params: Mapping[str, str]) -> HTMLResponse:
     """The page; its full text is the normalised simplified text, or as printed with `?text=printed`."""
-    head, measures, links, incentives, targets, citations, text, cited_by = await asyncio.gather(*(
+    head, measures, links, incentives, targets, citations, text, copies, cited_by = await asyncio.gather(*(
         select(runner, name, policy=policy) for name in (
             "policy-head", "policy-measures", "policy-links", "policy-incentives", "policy-targets",
-            "policy-citations", "policy-text")),
+            "policy-citations", "policy-text", "policy-copies")),
         select(runner, "policy-cited-by", limit=CITED_BY + 1, offset=0, policy=policy))
     info = head[0] if head else {"policy": policy.value}
+    repealed = repealed_from(row for row in cited_by if row["relation"] == "repeals")
+    status = validity(info | ({"repealedFrom": repealed} if repealed else {}))
     by_measure: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for row in measure_links(links):
         by_measure[row["measure"]][row["kind"]].append(row)
@@ -82,6 +84,10 @@ async def policy_page(runner: QueryRunner, policy: ox.NamedNode, params: Mapping
     anchor = {r[kind]: f"src-{kind}-{n}" for kind, rows in found for n, r in enumerate(rows, start=1)}
     spans = [Span(int(r["start"]), int(r["end"]), kind, anchor[r[kind]])
              for kind, rows in found for r in rows if "start" in r and "end" in r]
+    for side in ("inForce", "until"):
+        if f"{side}Start" in info and f"{side}End" in info:
+            anchor[side] = f"src-validity-{side}"
+            spans.append(Span(int(info[f"{side}Start"]), int(info[f"{side}End"]), "validity", anchor[side]))
     printed = params.get("text") == "printed"
     full_text = text[0]["text"] if text else ""
     if full_text and not printed:
@@ -89,6 +95,7 @@ async def policy_page(runner: QueryRunner, policy: ox.NamedNode, params: Mapping
     return html("policy.html", active="/policies", info=info, measures=measures, facts=by_measure,
                 targets=targets, incentives=incentives, citations=citations, anchor=anchor,
                 cited_by=cited_by[:CITED_BY], more_cited_by=len(cited_by) > CITED_BY,
-                document_type=document_type(info.get("title", "")), validity=VALIDITY_UNKNOWN,
+                document_type=document_type(info.get("title", "")), validity=status, badges=BADGES,
+                repealed_from=repealed, today=date.today().isoformat(), copies=copies,
                 source=segments(full_text, spans) if full_text else [], printed=printed, money=money,
                 percent=percent, incentive_text=incentive_text)

@@ -1,8 +1,6 @@
-// The search form: choosing a filter searches again at once; empty fields are not sent, so the
-// address stays short and shareable (the service ignores empty fields anyway).
-(function () {
-  var form = document.getElementById("search-form");
-  if (!form) return;
+// The search form and the policy list's filters: choosing a filter asks again at once; empty fields
+// are not sent, so the address stays short and shareable (the service ignores empty fields anyway).
+document.querySelectorAll("#search-form, form.auto-submit").forEach(function (form) {
   form.querySelectorAll("select").forEach(function (select) {
     select.addEventListener("change", function () { form.requestSubmit(); });
   });
@@ -14,4 +12,4 @@
       form.querySelectorAll("input, select").forEach(function (field) { field.disabled = false; });
     }, 0);
   });
-})();
+});
