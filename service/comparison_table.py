@@ -4,6 +4,7 @@ draw (numeric ones against the first label column)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -72,12 +73,18 @@ def _cell(row: dict[str, dict[str, str]], column: str, numeric: list[str]) -> Ce
 
 def chart(shown: Table) -> dict[str, object] | None:
     """Bars for the numeric columns, one per row, labelled by the first two other columns; None when
-    nothing is numeric (counts by topic or stage, values by city are)."""
+    nothing is numeric (counts by topic or stage, values by city are). Numbers of different units
+    (targets of every indicator) are not drawn on one axis: the chart counts the rows by the first
+    label column instead (targets by city)."""
     if not shown.numeric or not shown.rows:
         return None
     variables = [c for c, _ in shown.columns]
     label_at = [i for i, c in enumerate(variables)
-                if c not in shown.numeric and _columns().get(c, ("", ""))[1] != "detail"][:2]
+                if c not in shown.numeric and _columns().get(c, ("", ""))[1] not in ("detail", "scale")][:2]
+    scales = [i for i, c in enumerate(variables) if _columns().get(c, ("", ""))[1] == "scale"]
+    if any(len({row[i].text for row in shown.rows}) > 1 for i in scales) and label_at:
+        counts = Counter(row[label_at[0]].text for row in shown.rows)
+        return {"labels": list(counts), "series": [{"name": "行数", "values": list(counts.values())}]}
     labels = [" · ".join(row[i].text for i in label_at if row[i].text) for row in shown.rows]
     headers = dict(shown.columns)
     series = [{"name": headers[c], "values": [_number(row[variables.index(c)].text) for row in shown.rows]}

@@ -8,6 +8,7 @@ service and a user can browse; other IRIs (ELI, SKOS…) link to where they poin
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -21,7 +22,8 @@ from service.concepts import concept_label
 from service.errors import ServiceError, describe, handle_error
 from service.sparql.formats import Format, negotiate
 
-__all__ = ["HTML", "handle_error_page", "href", "html", "local_name", "render", "static_files", "wants_html"]
+__all__ = ["HTML", "handle_error_page", "href", "html", "item_path", "local_name", "render", "static_files",
+           "wants_html"]
 
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
 _JSON = Format("json", "application/json")
@@ -49,7 +51,29 @@ def environment() -> jinja2.Environment:
     env.filters["href"] = href
     env.filters["local_name"] = local_name
     env.filters["label"] = _concept_label
+    env.filters["item"] = item_path
+    env.filters["comparator"] = lambda sign: COMPARATORS.get(sign or "=", sign)
     return env
+
+
+COMPARATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "", "eq": ""}
+"""A target's comparator as a page writes it before the value (≥ 10项); equality says nothing."""
+
+
+_SECTION = re.compile(r"[一二三四五六七八九十百]+")
+
+
+def item_path(path: str | None) -> str:
+    """A measure's item path (pkg:path, 二/（二）/14) as a reader cites it: 二、（二）第14条; a path of
+    articles (第三章/第十条) reads as it is written: 第三章第十条."""
+    parts = [part for part in (path or "").split("/") if part]
+    if any(part.isdigit() for part in parts[:-1]):  # 4/3/9: numbered sections
+        return ".".join(parts)
+    shown = [part + "、" if _SECTION.fullmatch(part) and at < len(parts) - 1 else part
+             for at, part in enumerate(parts)]
+    if shown and shown[-1].isdigit():
+        shown[-1] = f"第{shown[-1]}条"
+    return "".join(shown)
 
 
 def _concept_label(iri: str | None) -> str:

@@ -84,6 +84,11 @@ def test_comparison_table_reads_in_chinese_with_labelled_links(base: str) -> Non
      ["value"], ["泉州市 · 2023"]),
     (["city", "title"], [{"city": {"type": "literal", "value": "福州市"},
                           "title": {"type": "literal", "value": "方案"}}], [], None),
+    (["city", "value", "unit"],  # targets in 件 and in 万元 are not drawn on one axis: counted by city
+     [{"city": {"type": "literal", "value": city}, "unit": {"type": "literal", "value": unit},
+       "value": {"type": "literal", "value": value, "datatype": "http://www.w3.org/2001/XMLSchema#decimal"}}
+      for city, unit, value in (("泉州市", "件", "4"), ("泉州市", "万元", "200"), ("福州市", "件", "10"))],
+     ["value"], ["泉州市", "福州市"]),
 ])
 def test_charts_draw_measures_not_years(columns: list[str], rows: list[dict[str, dict[str, str]]],
                                          numeric: list[str], labels: list[str] | None) -> None:

@@ -41,7 +41,7 @@ def test_measure_page_shows_source_and_citation(base: str, pledge_measure: str) 
     response = httpx.get(base + local(pledge_measure), headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text
-    for expected in ("开展知识产权质押融资贴息", "泉州市", "泉政文〔2021〕70号", "2021-12-23", "二/（二）/14",
+    for expected in ("开展知识产权质押融资贴息", "泉州市", "泉政文〔2021〕70号", "2021-12-23", "二、（二）第14条",
                      pledge_measure):
         assert expected in page
     links = set(re.findall(r'href="(/(?:id|def)[^"]*)"', page))

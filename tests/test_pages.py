@@ -15,6 +15,7 @@ from live_service import serve
 
 from service.app import create_app
 from service.config import Settings
+from service.pages import item_path
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 TEMPLATES = sorted(p.name for p in (files("service") / "templates").iterdir() if p.name.endswith(".html"))
@@ -34,6 +35,17 @@ def test_templates_have_no_inline_script_and_no_event_handler(name: str) -> None
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), "inline <script>"
     assert not re.search(r"\son[a-z]+\s*=", text), "on…= handler"
     assert "style=" not in text, "inline style"
+
+
+@pytest.mark.parametrize(("path", "cited"), [
+    ("二/（二）/14", "二、（二）第14条"),
+    ("三/26", "三、第26条"),
+    ("第三章/第十条", "第三章第十条"),
+    ("4/3/9", "4.3.9"),
+    ("", ""),
+])
+def test_an_item_path_reads_as_a_reader_cites_it(path: str, cited: str) -> None:
+    assert item_path(path) == cited
 
 
 def test_home_page_counts_the_store_and_lists_the_latest_documents(base: str) -> None:

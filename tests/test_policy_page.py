@@ -67,7 +67,7 @@ def test_measures_are_in_their_order_with_units_targets_and_incentives(base: str
     page = httpx.get(base + quanzhou, headers=BROWSER).text
     toc = re.findall(r'<li><a href="#measure-(\d+)">([^<]+)</a></li>', page)
     assert [int(n) for n, _ in toc] == list(range(1, len(toc) + 1)) and len(toc) >= 20
-    numbers = [int(re.search(r"/(\d+) ", text).group(1)) for _, text in toc if re.search(r"/(\d+) ", text)]
+    numbers = [int(found.group(1)) for _, text in toc if (found := re.search(r"第(\d+)条", text))]
     assert numbers == sorted(numbers)
     pledge = page[page.index("开展知识产权质押融资贴息</h3>"):]
     pledge = pledge[:pledge.index("</section>")]
