@@ -68,6 +68,15 @@ def serve(app: FastAPI, **config: Any) -> Iterator[str]:
         sock.close()
 
 
+def searchable(base: str, seconds: float = 300) -> str:
+    """`base` once the service's first search index is built: until then /search and the topic pages
+    answer 503 with Retry-After, and on a loaded machine the build outlasts their first wait."""
+    deadline = time.monotonic() + seconds
+    while httpx.get(f"{base}/search", params={"q": "知识产权"}, timeout=60).status_code == 503:
+        assert time.monotonic() < deadline, f"no search index after {seconds:g} s"
+        time.sleep(0.5)
+    return base
+
 
 @contextmanager
 def service_process(*options: str, env: dict[str, str] | None = None,

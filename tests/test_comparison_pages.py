@@ -11,7 +11,7 @@ from urllib.parse import unquote_plus
 
 import httpx
 import pytest
-from live_service import serve
+from live_service import searchable, serve
 
 from service.app import create_app
 from service.comparison_table import chart, table
@@ -25,7 +25,7 @@ LIBRARY = load_library()
 @pytest.fixture(scope="module")
 def base(corpus_store_path: Path) -> Iterator[str]:
     with serve(create_app(Settings(corpus_store_path, query_timeout=30, query_workers=2))) as url:
-        yield url
+        yield searchable(url)
 
 
 def values(row: dict[str, dict[str, str]]) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 import rdflib
-from live_service import serve
+from live_service import searchable, serve
 
 from service.app import create_app
 from service.config import Settings
@@ -21,7 +21,7 @@ BASE = "https://w3id.org/policykg/"
 @pytest.fixture(scope="module")
 def base(corpus_store_path: Path) -> Iterator[str]:
     with serve(create_app(Settings(corpus_store_path, query_timeout=30, query_workers=2))) as url:
-        yield url
+        yield searchable(url)
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +41,8 @@ def test_measure_page_shows_source_and_citation(base: str, pledge_measure: str) 
     response = httpx.get(base + local(pledge_measure), headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text
-    for expected in ("开展知识产权质押融资贴息", "泉州市", "泉政文〔2021〕70号", "2021-12-23", "二、（二）第14条",
-                     pledge_measure):
+    for expected in ("开展知识产权质押融资贴息", "泉州市", "泉政文〔2021〕70号", "2021-12-23",
+                     "二、（二）第14条", pledge_measure):
         assert expected in page
     links = set(re.findall(r'href="(/(?:id|def)[^"]*)"', page))
     assert any(link.startswith("/id/organ/") for link in links)  # outgoing: responsible units
@@ -94,6 +94,16 @@ def test_vocabulary_document_holds_the_hash_terms(base: str) -> None:
     graph = rdflib.Graph().parse(data=httpx.get(f"{base}/def", headers={"Accept": "text/turtle"}).text,
                                  format="turtle")
     assert (PKG.Measure, rdflib.RDF.type, rdflib.OWL.Class) in graph
+
+
+def test_vocabulary_pages_name_properties_in_chinese(base: str) -> None:
+    """Other vocabularies' properties by their Chinese names (routes/property-labels.tsv), ours by
+    the labels of ontology/*.ttl."""
+    page = httpx.get(f"{base}/def", headers={"Accept": "text/html"}).text
+    names = re.findall(r'<th><a href="[^"]+" title="([^"]+)">([^<]+)</a>', page)
+    assert ("http://purl.org/dc/terms/license", "许可") in names
+    assert ("http://www.w3.org/2002/07/owl#versionInfo", "版本") in names
+    assert "类型：" in page and "type:" not in page
 
 
 @pytest.mark.parametrize("path", [

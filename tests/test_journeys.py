@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 from browser import Tab, chromium, horizontal_overflow, page_at, serious_violations, shoot
-from live_service import serve
+from live_service import searchable, serve
 from playwright.sync_api import Browser, expect
 
 from service.app import create_app
@@ -23,7 +23,7 @@ from service.config import Settings
 @pytest.fixture(scope="module")
 def base(corpus_store_path: Path) -> Iterator[str]:
     with serve(create_app(Settings(corpus_store_path, query_timeout=30, query_workers=2))) as url:
-        yield url
+        yield searchable(url)
 
 
 @pytest.fixture(scope="module")

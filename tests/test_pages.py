@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_service import serve
+from live_service import searchable, serve
 
 from service.app import create_app
 from service.config import Settings
@@ -26,7 +26,7 @@ VENDOR = Path(str(files("service") / "static" / "vendor"))
 @pytest.fixture(scope="module")
 def base(corpus_store_path: Path) -> Iterator[str]:
     with serve(create_app(Settings(corpus_store_path, query_timeout=30, query_workers=2))) as url:
-        yield url
+        yield searchable(url)
 
 
 @pytest.mark.parametrize("name", TEMPLATES)

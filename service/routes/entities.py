@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
@@ -23,7 +24,7 @@ from fastapi import APIRouter, Request, Response
 from ingest.vocab import BASE, INDICATOR, PREFIXES, TOPIC
 from service.deps import RunnerDep
 from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
-from service.pages import HTML, href, render
+from service.pages import HTML, href, local_name, render
 from service.routes.entity_views import SOURCE_TEXT, entity_view, source_text
 from service.routes.ontology import ontology_graph
 from service.routes.place_pages import indicator_page, topic_page
@@ -171,7 +172,7 @@ async def _vocabulary(iri: str, request: Request, runner: QueryRunner) -> Respon
     terms = sorted({q.subject.value for q in own
                     if isinstance(q.subject, ox.NamedNode) and q.subject != entity})
     if terms:
-        defines = Value("http://www.w3.org/2000/01/rdf-schema#isDefinedBy", True, "定义的术语 terms")
+        defines = Value("http://www.w3.org/2000/01/rdf-schema#isDefinedBy", True, "定义的术语")
         page.outgoing.append((defines, [Value(t, True, _label(store, ox.NamedNode(t))) for t in terms]))
     return _html(page)
 
@@ -241,15 +242,31 @@ def _fill(page: Page, outgoing: list[dict], incoming: list[dict]) -> None:
         if row["p"]["value"] in LABELS and not value.is_iri:
             labels.append((_language_rank(value.note), value.value))
     page.label = min(labels)[1] if labels else ""
-    page.outgoing = [(_value({"type": "uri", "value": p}, None, store), values)
+    page.outgoing = [(_property(p, store), values)
                      for p, values in sorted(by_property.items())]
     into: dict[str, list[Value]] = defaultdict(list)
     for row in incoming:
         value = _value(row["s"], row.get("label"), store)
         if value not in into[row["p"]["value"]]:
             into[row["p"]["value"]].append(value)
-    page.incoming = [(_value({"type": "uri", "value": p}, None, store), values)
+    page.incoming = [(_property(p, store), values)
                      for p, values in sorted(into.items())]
+
+
+@cache
+def property_labels() -> dict[str, str]:
+    """routes/property-labels.tsv: the Chinese names of other vocabularies' properties."""
+    text = (files("service") / "routes" / "property-labels.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {row[0]: row[1] for row in rows if len(row) == 2}
+
+
+def _property(iri: str, store: ox.Store) -> Value:
+    """A property, named by the vocabulary's Chinese label, else by property-labels.tsv."""
+    value = _value({"type": "uri", "value": iri}, None, store)
+    if not value.label or value.label == local_name(iri):
+        value.label = property_labels().get(iri, value.label)
+    return value
 
 
 def _value(term: dict[str, str], label: dict[str, str] | None, store: ox.Store) -> Value:
