@@ -89,8 +89,10 @@ def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentG
         graphs = policy_graphs(record, source)
     except ValueError as error:
         raise IngestError(record.source, "graph", str(error)) from error
-    assert isinstance(graphs.document.identifier, URIRef)
-    return DocumentGraph(record, graphs.document.identifier, graphs.document, graphs.entities,
+    iri = graphs.document.identifier
+    if not isinstance(iri, URIRef):
+        raise IngestError(record.source, "graph", "the document graph has no IRI")
+    return DocumentGraph(record, iri, graphs.document, graphs.entities,
                          validate(graphs.merged()))
 
 

@@ -136,7 +136,8 @@ class PolicyRecord:
         for measure, raw in zip(self.measures, data["measures"], strict=True):
             raw["responsible_units"] = [u.name for u in measure.responsible_units]
             raw["lead_units"] = [u.name for u in measure.responsible_units if u.lead]
-        return _lists(data)
+        record: dict[str, Any] = _lists(data)
+        return record
 
 
 def _lists(value: Any) -> Any:

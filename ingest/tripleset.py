@@ -71,25 +71,36 @@ class TripleSet(Store):
     def _match(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
         """Triples matching a pattern (None is any), from the index of its first bound position."""
         if s is not None:
-            by_predicate: Mapping[Node, set[Node]] = self._spo.get(s, {})
-            for pred in ((p,) if p is not None else tuple(by_predicate)):
-                for obj in tuple(by_predicate.get(pred, ())):
-                    if o is None or obj == o:
-                        yield s, pred, obj
-        elif p is not None:
-            by_object: Mapping[Node, set[Node]] = self._pos.get(p, {})
-            for obj in ((o,) if o is not None else tuple(by_object)):
-                for subj in tuple(by_object.get(obj, ())):
-                    yield subj, p, obj
-        elif o is not None:
-            for subj, predicates in tuple(self._osp.get(o, {}).items()):
-                for pred in tuple(predicates):
-                    yield subj, pred, o
-        else:
-            for subj, by_predicate in tuple(self._spo.items()):
-                for pred, objects in tuple(by_predicate.items()):
-                    for obj in tuple(objects):
-                        yield subj, pred, obj
+            return self._match_subject(s, p, o)
+        if p is not None:
+            return self._match_predicate(p, o)
+        if o is not None:
+            return self._match_object(o)
+        return self._all()
+
+    def _match_subject(self, s: Node, p: Node | None, o: Node | None) -> Iterator[Triple]:
+        by_predicate: Mapping[Node, set[Node]] = self._spo.get(s, {})
+        for pred in ((p,) if p is not None else tuple(by_predicate)):
+            for obj in tuple(by_predicate.get(pred, ())):
+                if o is None or obj == o:
+                    yield s, pred, obj
+
+    def _match_predicate(self, p: Node, o: Node | None) -> Iterator[Triple]:
+        by_object: Mapping[Node, set[Node]] = self._pos.get(p, {})
+        for obj in ((o,) if o is not None else tuple(by_object)):
+            for subj in tuple(by_object.get(obj, ())):
+                yield subj, p, obj
+
+    def _match_object(self, o: Node) -> Iterator[Triple]:
+        for subj, predicates in tuple(self._osp.get(o, {}).items()):
+            for pred in tuple(predicates):
+                yield subj, pred, o
+
+    def _all(self) -> Iterator[Triple]:
+        for subj, by_predicate in tuple(self._spo.items()):
+            for pred, objects in tuple(by_predicate.items()):
+                for obj in tuple(objects):
+                    yield subj, pred, obj
 
 
 def triple_graph(identifier: URIRef | None = None, triples: Iterable[Triple] = ()) -> Graph:

@@ -64,7 +64,8 @@ def validate(graph: Graph) -> ValidationReport:
     """SHACL-validate one document graph; violations come sorted so reports are stable."""
     conforms, results, _ = shacl_validate(graph, shacl_graph=_shapes(), inference="none",
                                           abort_on_first=False, allow_warnings=True)
-    assert isinstance(results, Graph)
+    if not isinstance(results, Graph):
+        raise TypeError(f"pyshacl gave its results as {type(results).__name__}, not a graph")
     found = (_violation(results, node) for node in results.subjects(RDF.type, SH.ValidationResult))
     violations = sorted(found, key=lambda v: (v.focus, v.path or "", v.message_en))
     return ValidationReport(bool(conforms), tuple(violations))

@@ -70,5 +70,6 @@ def status_rule() -> str:
     """The BIND block of status_query() that turns ?date, ?inForceFrom, ?issued, ?validUntil and
     ?repealedFrom into the concept ?validity: what a query that shows a status copies."""
     found = re.search(r"# status rule: begin\n(.*?)\n\s*# status rule: end", status_query(), re.S)
-    assert found, "validity.rq has lost its status rule markers"
+    if found is None:
+        raise ValueError("validity.rq has lost its status rule markers")
     return found.group(1)

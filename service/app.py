@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -69,8 +70,8 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.search.close()
             runner.close()
 
-    app = _Service(title="policykg", description=DESCRIPTION, version="0.1.0", lifespan=lifespan,
-                   docs_url=None, redoc_url=None)
+    app = _Service(title="policykg", description=DESCRIPTION, version=version("policykg"),
+                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     path = None if settings.sparql_endpoint else Path(settings.store_path)
     app.state.search = SearchIndexCache(path, kept=path_for(path))

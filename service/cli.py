@@ -19,7 +19,7 @@ from ingest.build import build, default_jobs, ingest_all
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
 from ingest.read import MAX_BYTES, read_file
-from ingest.store import DocumentEntry, Solutions, Store, StoreUnreachable, connect
+from ingest.store import DocumentEntry, Solutions, Store, StoreUnreachable, connect, select
 from ingest.store.updates import is_iri
 from ingest.vocabulary import load_vocabulary
 from service.batch import (
@@ -166,27 +166,8 @@ def ingest(
     outcomes = Outcomes()
     for path in batch.skipped:
         typer.echo(f"skipped: {path.name}: {skipped_note(path)}", err=True)
-    lost: StoreUnreachable | None = None
     with open_store(settings) as store:
-        progress = tqdm(total=len(batch.files), desc="ingest", unit="doc", file=sys.stderr,
-                        disable=len(batch.files) < 2)
-        try:
-            stored = ingest_all(store, batch.files, jobs or default_jobs(), _bytes(max_size),
-                                lambda name, said: tqdm.write(f"warning: {name}: {said}", file=sys.stderr),
-                                strict)
-            for entry in stored:
-                if isinstance(entry, IngestError):
-                    tqdm.write(f"error: {entry}", file=sys.stderr)
-                    outcomes.add(REFUSED, entry.source, f"{entry.stage}: {entry.reason}")
-                else:
-                    outcomes.add(INGESTED, entry.source)
-                    _copy_outcomes(outcomes, entry)
-                progress.update()
-            load_vocabulary(store)
-        except StoreUnreachable as error:
-            lost = error
-        finally:
-            progress.close()
+        lost = _store_batch(store, batch.files, outcomes, jobs or default_jobs(), _bytes(max_size), strict)
     if lost is not None:
         done = outcomes.count(INGESTED) + outcomes.count(REFUSED)
         typer.echo(f"error: store: {lost}; stopped after {done} of {len(batch.files)} document(s)", err=True)
@@ -200,6 +181,32 @@ def ingest(
         raise typer.Exit(2)
     if outcomes.count(REFUSED) or not outcomes.count(INGESTED):
         raise typer.Exit(1)
+
+
+def _store_batch(store: Store, files: list[Path], outcomes: Outcomes, jobs: int, limit: int, strict: bool
+                 ) -> StoreUnreachable | None:
+    """Ingest `files` into `store` with a progress bar, each file's outcome told to `outcomes`, then
+    load the vocabulary; the store's error when it stopped answering part-way."""
+    progress = tqdm(total=len(files), desc="ingest", unit="doc", file=sys.stderr, disable=len(files) < 2)
+    try:
+        def warn(name: str, said: str) -> None:
+            tqdm.write(f"warning: {name}: {said}", file=sys.stderr)
+
+        stored = ingest_all(store, files, jobs, limit, warn, strict)
+        for entry in stored:
+            if isinstance(entry, IngestError):
+                tqdm.write(f"error: {entry}", file=sys.stderr)
+                outcomes.add(REFUSED, entry.source, f"{entry.stage}: {entry.reason}")
+            else:
+                outcomes.add(INGESTED, entry.source)
+                _copy_outcomes(outcomes, entry)
+            progress.update()
+        load_vocabulary(store)
+    except StoreUnreachable as error:
+        return error
+    finally:
+        progress.close()
+    return None
 
 
 def _copy_outcomes(outcomes: Outcomes, entry: DocumentEntry) -> None:
@@ -346,8 +353,7 @@ def queries(
         typer.echo(f"error: queries: {name}: {error}", err=True)
         raise typer.Exit(2) from error
     with open_store(ctx.obj) as store:
-        result = store.query(paged(library[name].sparql, *page), bindings)
-    assert isinstance(result, Solutions)
+        result = select(store, paged(library[name].sparql, *page), bindings)
     print_table(result)
 
 
@@ -412,8 +418,7 @@ class _StoreRows:
         self.store = store
 
     async def rows(self, query: str) -> list[dict[str, str]]:
-        result = await asyncio.to_thread(self.store.query, query)
-        assert isinstance(result, Solutions)
+        result = await asyncio.to_thread(select, self.store, query)
         return [{name: str(value) for name, value in row.items()} for row in result.rows]
 
 

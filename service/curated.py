@@ -225,6 +225,28 @@ def load_library(folder: Traversable | None = None) -> dict[str, CuratedQuery]:
 def parse_query(name: str, text: str) -> CuratedQuery:
     """Header and body of one file, checked against pyoxigraph before anything is served."""
     where = f"{name}.rq"
+    fields, parameters = _header(where, text)
+    for key in ("title", "description"):
+        if len(fields[key]) != 1 or not fields[key][0]:
+            raise HeaderError(f"{where}: the header needs exactly one non-empty `{key}:`")
+    if len(fields["description zh"]) > 1:
+        raise HeaderError(f"{where}: the header has more than one `description zh:`")
+    if fields["page by"] not in ([], ["jurisdiction"]):
+        raise HeaderError(f"{where}: `page by:` takes one value, jurisdiction")
+    built = tuple(_parameter(where, spec) for spec in parameters)
+    names = [p.name for p in built]
+    if len(set(names)) != len(names):
+        raise HeaderError(f"{where}: a parameter is declared twice")
+    query = CuratedQuery(name, fields["title"][0], fields["description"][0], text, built,
+                         fields["page by"] == ["jurisdiction"], "".join(fields["description zh"]))
+    if query.paged_by_jurisdiction:
+        _check_paging(where, query)
+    _check(where, query)
+    return query
+
+
+def _header(where: str, text: str) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
+    """The fields (title, description, description zh, page by) and the parameter specs of the `#+` lines."""
     fields: dict[str, list[str]] = {"title": [], "description": [], "description zh": [], "page by": []}
     parameters: list[dict[str, str]] = []
     current: str | None = None
@@ -245,23 +267,7 @@ def parse_query(name: str, text: str) -> CuratedQuery:
         else:
             raise HeaderError(f"{where}: line {number}: expected `title:`, `description:`, "
                               f"`description zh:`, `page by:` or `param NAME: TYPE`, found {body.strip()!r}")
-    for key in ("title", "description"):
-        if len(fields[key]) != 1 or not fields[key][0]:
-            raise HeaderError(f"{where}: the header needs exactly one non-empty `{key}:`")
-    if len(fields["description zh"]) > 1:
-        raise HeaderError(f"{where}: the header has more than one `description zh:`")
-    if fields["page by"] not in ([], ["jurisdiction"]):
-        raise HeaderError(f"{where}: `page by:` takes one value, jurisdiction")
-    built = tuple(_parameter(where, spec) for spec in parameters)
-    names = [p.name for p in built]
-    if len(set(names)) != len(names):
-        raise HeaderError(f"{where}: a parameter is declared twice")
-    query = CuratedQuery(name, fields["title"][0], fields["description"][0], text, built,
-                         fields["page by"] == ["jurisdiction"], "".join(fields["description zh"]))
-    if query.paged_by_jurisdiction:
-        _check_paging(where, query)
-    _check(where, query)
-    return query
+    return fields, parameters
 
 
 def _continue(where: str, number: int, text: str, current: str | None,

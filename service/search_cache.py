@@ -133,7 +133,8 @@ class SearchIndexCache:
         signature = await self.stamp.current(runner)
         await self._rebuild(runner, report)
         self.signature = signature
-        assert self.index is not None
+        if self.index is None:  # not reached: a rebuild that returns has made an index
+            raise Unavailable("the search index could not be built")
         return self.index
 
     async def _run(self, runner: QueryRunner) -> None:

@@ -46,7 +46,8 @@ class _Column:
         self.codes = np.array([code.get(v, -1) for v in values], dtype=np.int32)
 
     def rows(self, name: str) -> np.ndarray:
-        return self.codes == (self.names.index(name) if name in self.names else -2)
+        mask: np.ndarray = self.codes == (self.names.index(name) if name in self.names else -2)
+        return mask
 
     def counts(self, mask: np.ndarray, values: int) -> list[tuple[str, int]]:
         """(value, rows) of the masked rows, most first, then by value; the first `values`."""

@@ -45,8 +45,10 @@ def test_health_counts_again_when_the_store_changes(tmp_path: Path, corpus_files
         ingest_file(store, corpus_files[1])
         store.close()
         after = httpx.get(f"{url}/health").json()["store"]
-    assert before[0] == before[1] and before[0]["documents"] == 1
-    assert after["documents"] == 2 and after["triples"] > before[0]["triples"]
+    assert before[0] == before[1]
+    assert before[0]["documents"] == 1
+    assert after["documents"] == 2
+    assert after["triples"] > before[0]["triples"]
 
 
 def test_health_is_503_without_a_store(tmp_path: Path) -> None:
@@ -94,7 +96,8 @@ def test_one_error_shape(base: str, method: str, path: str, kwargs: dict[str, ob
     response = httpx.request(method, f"{base}{path}", **kwargs)  # type: ignore[arg-type]
     assert response.status_code == status
     assert set(response.json()) == {"error"}
-    assert response.json()["error"]["status"] == status and response.json()["error"]["message"]
+    assert response.json()["error"]["status"] == status
+    assert response.json()["error"]["message"]
 
 
 def test_openapi_documents_every_endpoint_with_an_example(base: str) -> None:

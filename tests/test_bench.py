@@ -70,7 +70,8 @@ def test_generated_documents_go_through_the_pipeline_and_validate(tmp_path: Path
         built = build(path)
         assert built.report.conforms, built.report
         record = built.record
-        assert record.jurisdiction is not None and record.jurisdiction.code, path.name
+        assert record.jurisdiction is not None, path.name
+        assert record.jurisdiction.code, path.name
         assert len(record.measures) >= 10, path.name
         assert record.targets, path.name
         assert sum(len(m.incentives) for m in record.measures) >= 3, path.name
@@ -84,7 +85,8 @@ def test_parallel_build_gives_the_serial_results_in_order(tmp_path: Path) -> Non
     serial = list(build_all([*paths, broken], jobs=1))
     parallel = list(build_all([*paths, broken], jobs=2))
     assert [type(r) for r in parallel] == [type(r) for r in serial]
-    assert isinstance(parallel[-1], IngestError) and parallel[-1].source == "broken.txt"
+    assert isinstance(parallel[-1], IngestError)
+    assert parallel[-1].source == "broken.txt"
     pairs = zip(serial[:-1], parallel[:-1], strict=True)
     assert all(isinstance(a, DocumentGraph) and isinstance(b, DocumentGraph)
                and a.record == b.record and set(a.graph) == set(b.graph) for a, b in pairs)
@@ -172,16 +174,21 @@ def test_the_quick_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     [size] = json.loads(figures.read_text(encoding="utf-8"))
     assert size["documents"] == size["ingested"] == 10
-    assert size["quads"] > 5000 and size["ingest_peak_mb"] > 0 and size["service_peak_mb"] > 0
+    assert size["quads"] > 5000
+    assert size["ingest_peak_mb"] > 0
+    assert size["service_peak_mb"] > 0
     assert {q["name"] for q in size["queries"]} == set(load_library())
     assert all(q["engine"]["runs"] == 3 for q in size["queries"])
     paged = {name for name, query in load_library().items() if query.paged_by_jurisdiction}
     assert all(q["whole"]["same_rows"] for q in size["queries"]), size["queries"]
     assert {q["name"] for q in size["queries"] if q["page"] and q["page"]["same_rows"]} == paged
     assert "| rdflib whole | whole ÷ HTTP | rdflib page (cities) |" in run.stdout
-    assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
-    assert "### Ingest" in run.stdout and "| 10 | 10 |" in run.stdout
-    assert size["search_ready_seconds"] is not None and size["search"]["runs"] > 0, size["search_failure"]
+    assert size["concurrency"]["requests"] > 0
+    assert size["concurrency"]["failed"] == 0
+    assert "### Ingest" in run.stdout
+    assert "| 10 | 10 |" in run.stdout
+    assert size["search_ready_seconds"] is not None, size["search_failure"]
+    assert size["search"]["runs"] > 0, size["search_failure"]
     timed_pages = dict(size["pages"])
     assert {"home", "policy page", "organ page", "indicator page", "SPARQL workbench"} <= set(timed_pages)
     assert all(isinstance(timed, dict) and timed["runs"] > 0 for timed in timed_pages.values()), timed_pages
@@ -195,9 +202,12 @@ def test_the_search_only_benchmark_measures_the_index_build_and_search(tmp_path:
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
     [size] = json.loads(figures.read_text(encoding="utf-8"))
-    assert size["queries"] == [] and size["pages"] == []
-    assert size["search_ready_seconds"] is not None and size["search"]["runs"] > 0, size["search_failure"]
-    assert size["concurrency"]["requests"] > 0 and size["concurrency"]["failed"] == 0
+    assert size["queries"] == []
+    assert size["pages"] == []
+    assert size["search_ready_seconds"] is not None, size["search_failure"]
+    assert size["search"]["runs"] > 0, size["search_failure"]
+    assert size["concurrency"]["requests"] > 0
+    assert size["concurrency"]["failed"] == 0
 
 
 def _serving(store: Path) -> list[int]:

@@ -41,7 +41,8 @@ def test_ingest_corpus_twice_gives_the_same_triples(tmp_path: Path) -> None:
     assert code == 0, err
     assert "ingested 5 of 5" in err
     first = stored(store)
-    assert len(first) == 5 and total(first) > 1000
+    assert len(first) == 5
+    assert total(first) > 1000
     assert run(store, "ingest", str(CORPUS))[0] == 0
     again = stored(store)
     assert total(again) == total(first)
@@ -82,13 +83,18 @@ def test_a_partial_copy_is_kept_and_marked_and_strict_refuses_it(tmp_path: Path)
     extracted = runner.invoke(app, ["extract", str(cut)])
     assert extracted.exit_code == 0
     record = json.loads(extracted.stdout)[0]
-    assert record["partial"].startswith("文本在句中截断") and record["doc_number"] == "泉政文〔2021〕70号"
-    assert len(record["measures"]) >= 5 and record["targets"]
+    assert record["partial"].startswith("文本在句中截断")
+    assert record["doc_number"] == "泉政文〔2021〕70号"
+    assert len(record["measures"]) >= 5
+    assert record["targets"]
     code, _, err = run(store, "ingest", "--strict", str(cut))
-    assert code == 1 and "error: truncated.txt: segment: partial copy refused (--strict)" in err
+    assert code == 1
+    assert "error: truncated.txt: segment: partial copy refused (--strict)" in err
     assert stored(store) == []
     code, _, err = run(store, "ingest", str(cut))
-    assert code == 0 and "ingested 1 of 1" in err and "1 partial" in err
+    assert code == 0
+    assert "ingested 1 of 1" in err
+    assert "1 partial" in err
     assert "  partial: truncated.txt: 文本在句中截断" in err
 
 
@@ -101,7 +107,8 @@ def test_failed_reingest_keeps_the_old_graph(tmp_path: Path) -> None:
     broken.parent.mkdir()
     broken.write_bytes(b"")
     code, _, err = run(store, "ingest", str(broken))
-    assert code == 1 and f"error: {sample.name}: read: empty file" in err
+    assert code == 1
+    assert f"error: {sample.name}: read: empty file" in err
     assert stored(store) == before
 
 
@@ -114,7 +121,9 @@ def test_invalid_document_is_refused(tmp_path: Path) -> None:
                    "（二）强化知识产权保护。建立快速维权机制。\n", encoding="utf-8")
     assert runner.invoke(app, ["validate", str(bad)]).exit_code == 1
     code, _, err = run(store, "ingest", str(bad), str(sorted(CORPUS.glob("*.txt"))[0]))
-    assert code == 1 and "error: bad.txt: validate:" in err and "pkg:year" in err
+    assert code == 1
+    assert "error: bad.txt: validate:" in err
+    assert "pkg:year" in err
     assert [r["source"] for r in stored(store)] == [sorted(CORPUS.glob("*.txt"))[0].name]
 
 
@@ -127,17 +136,21 @@ def test_validate_corpus() -> None:
 def test_load_documents_remove(tmp_path: Path) -> None:
     store = tmp_path / "store"
     code, _, err = run(store, "load", str(ONTOLOGY), "--graph", "https://w3id.org/policykg/def")
-    assert code == 0 and "loaded" in err
+    assert code == 0
+    assert "loaded" in err
     assert run(store, "load", str(ONTOLOGY), "--graph", "not an iri")[0] == 2
     sample = sorted(CORPUS.glob("*.txt"))[1]
     shutil.copy(sample, tmp_path / sample.name)
     assert run(store, "ingest", str(tmp_path / sample.name))[0] == 0
     code, out, _ = run(store, "documents")
-    assert code == 0 and out.startswith(sample.name + "\t")
+    assert code == 0
+    assert out.startswith(sample.name + "\t")
     code, _, err = run(store, "remove", sample.name)
-    assert code == 0 and stored(store) == []
+    assert code == 0
+    assert stored(store) == []
     code, _, err = run(store, "remove", sample.name)
-    assert code == 1 and err.startswith(f"error: {sample.name}: remove:")
+    assert code == 1
+    assert err.startswith(f"error: {sample.name}: remove:")
 
 
 def test_settings_from_env() -> None:
@@ -192,7 +205,8 @@ def test_folder_of_every_kind_ingests_the_good_and_reports_each_bad_one(tmp_path
         "error: zero.txt: read: a character device, not a regular file: only files are read",
     ])
     assert "skipped: photo.png: not a format policykg reads (.png)" in err
-    assert "ingested 2 of 9 document(s)" in err and "7 refused; 1 file(s) of another kind skipped" in err
+    assert "ingested 2 of 9 document(s)" in err
+    assert "7 refused; 1 file(s) of another kind skipped" in err
     assert "  refused: scan.pdf: read: the PDF has no text layer" in err
     assert sorted(r["source"] for r in stored(store)) == ["quanzhou.docx", "shanwei.txt"]
 
@@ -201,7 +215,8 @@ def test_max_size_lets_a_larger_file_in(tmp_path: Path) -> None:
     store = tmp_path / "store"
     sample = CORPUS / "001_0fbb60d79ac4499f.txt"
     code, _, err = run(store, "ingest", "--max-size", "0.01", str(sample))
-    assert code == 1 and "over the limit of 0" in err
+    assert code == 1
+    assert "over the limit of 0" in err
     assert run(store, "ingest", "--max-size", "1", str(sample))[0] == 0
 
 
@@ -221,12 +236,18 @@ def test_search_prints_a_table_or_the_json_of_the_service(corpus_store_path: Pat
     """`policykg search` ranks the stored measures as /search does: a readable table, or --json."""
     query = "企业拿专利作抵押借钱，政府帮忙承担一部分利钱"
     code, out, _ = run(corpus_store_path, "search", query, "--limit", "3")
-    assert code == 0 and "about: PledgeFinancing" in out
-    assert " 1. 开展知识产权质押融资贴息" in out and "泉政文〔2021〕70号" in out and "最高20万元" in out
+    assert code == 0
+    assert "about: PledgeFinancing" in out
+    assert " 1. 开展知识产权质押融资贴息" in out
+    assert "泉政文〔2021〕70号" in out
+    assert "最高20万元" in out
     code, out, _ = run(corpus_store_path, "search", "说和", "--jurisdiction", "福州", "--json")
     answer = json.loads(out)
-    assert code == 0 and answer["hits"] and {hit["jurisdiction"] for hit in answer["hits"]} == {"福州市"}
-    assert "MediationArbitration" in answer["topics"] and answer["facets"]["validity"]
+    assert code == 0
+    assert answer["hits"]
+    assert {hit["jurisdiction"] for hit in answer["hits"]} == {"福州市"}
+    assert "MediationArbitration" in answer["topics"]
+    assert answer["facets"]["validity"]
 
 
 def test_search_keeps_the_index_beside_the_store_for_the_next_call(tmp_path: Path) -> None:
@@ -235,7 +256,8 @@ def test_search_keeps_the_index_beside_the_store_for_the_next_call(tmp_path: Pat
     assert run(store, "ingest", str(CORPUS / "001_0fbb60d79ac4499f.txt"))[0] == 0
     first = run(store, "search", "质押融资贴息", "--json")
     kept = path_for(store)
-    assert first[0] == 0 and kept.is_file()
+    assert first[0] == 0
+    assert kept.is_file()
     modified = kept.stat().st_mtime_ns
     assert run(store, "search", "质押融资贴息", "--json") == first
     assert kept.stat().st_mtime_ns == modified, "nothing changed, nothing written"
@@ -243,7 +265,8 @@ def test_search_keeps_the_index_beside_the_store_for_the_next_call(tmp_path: Pat
 
 def test_search_without_words_or_filter_is_one_error_line(corpus_store_path: Path) -> None:
     code, _, err = run(corpus_store_path, "search", "")
-    assert code == 2 and err.strip() == "error: search: give words to search for, or a filter"
+    assert code == 2
+    assert err.strip() == "error: search: give words to search for, or a filter"
 
 
 def test_a_field_that_disagrees_with_the_text_is_a_warning_line(tmp_path: Path) -> None:

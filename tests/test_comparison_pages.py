@@ -46,7 +46,8 @@ def test_the_query_shown_gives_the_same_rows_run_as_it_is(base: str, name: str) 
         params = {p["name"]: p["values"][0]["value"] for p in wanted if p["required"]}
         page = httpx.get(f"{base}/queries/{name}", params=params, headers=BROWSER)
     editor = re.search(r'href="/sparql#query=([^"]+)"', page.text)
-    assert page.status_code == 200 and editor, name
+    assert page.status_code == 200, name
+    assert editor, name
     sparql = unquote_plus(editor.group(1).replace("&amp;", "&"))
     assert "VALUES (" in sparql or not params
     rows = httpx.post(f"{base}/sparql", data={"query": sparql}).json()["results"]["bindings"]
@@ -70,10 +71,12 @@ def test_all_means_all_indicators(base: str) -> None:
 def test_comparison_table_reads_in_chinese_with_labelled_links(base: str) -> None:
     page = httpx.get(f"{base}/queries/city-topic-coverage", headers=BROWSER).text
     headers = re.findall(r'<th scope="col" title="(\w+)">([^<]+)</th>', page)
-    assert ("city", "地区") in headers and ("topic", "主题") in headers
+    assert ("city", "地区") in headers
+    assert ("topic", "主题") in headers
     assert "topicLabel" not in dict(headers)  # merged into the topic link
     assert re.search(r'<td><a href="/def/topic/\w+">[^<a-zA-Z]+</a></td>', page)
-    assert 'data-chart="' in page and 'format=csv' in page
+    assert 'data-chart="' in page
+    assert 'format=csv' in page
 
 
 @pytest.mark.parametrize(("columns", "rows", "numeric", "labels"), [
@@ -100,9 +103,11 @@ def test_charts_draw_measures_not_years(columns: list[str], rows: list[dict[str,
 
 def test_places_side_by_side(base: str) -> None:
     page = httpx.get(f"{base}/compare", params=[("city", "泉州市"), ("city", "福州市")], headers=BROWSER).text
-    assert "泉州市 有、福州市 没有的主题" in page and "福州市 有、泉州市 没有的主题" in page
+    assert "泉州市 有、福州市 没有的主题" in page
+    assert "福州市 有、泉州市 没有的主题" in page
     targets = page[page.index('id="targets-heading"'):page.index('id="topics-heading"')]
-    assert "10件（2025年）" in targets and "4件（2023年）" in targets
+    assert "10件（2025年）" in targets
+    assert "4件（2023年）" in targets
     assert httpx.get(f"{base}/compare", params={"city": "不存在市"}, headers=BROWSER).status_code == 200
 
 

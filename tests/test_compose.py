@@ -55,7 +55,8 @@ def test_dockerfile_copies_what_exists_and_runs_known_commands() -> None:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     sources = [part for line in text.splitlines() if line.startswith("COPY")
                for part in line.split()[1:-1]]
-    assert sources and all((ROOT / source).exists() for source in sources), sources
+    assert sources
+    assert all((ROOT / source).exists() for source in sources), sources
     assert "oxigraph>=" in text
     commands = {command.name or getattr(command.callback, "__name__", "")
                 for command in cli_app.registered_commands}
@@ -63,7 +64,8 @@ def test_dockerfile_copies_what_exists_and_runs_known_commands() -> None:
              for line in (ROOT / name).read_text(encoding="utf-8").splitlines()
              if not line.lstrip().startswith("#")]
     used = {word for line in lines for word in re.findall(r"policykg\s+(\w+)", line)}
-    assert used and used <= commands, used - commands
+    assert used
+    assert used <= commands, used - commands
 
 
 @pytest.fixture(scope="module")

@@ -149,8 +149,11 @@ def test_unknown_and_missing_parameters() -> None:
 def test_every_packaged_query_is_documented() -> None:
     assert len(LIBRARY) >= 10
     for query in LIBRARY.values():
-        assert isinstance(query, CuratedQuery) and query.title and len(query.description) > 40
-        assert re.match(r"[\u4e00-\u9fff]", query.title_zh) and query.title_en, query.name
+        assert isinstance(query, CuratedQuery)
+        assert query.title
+        assert len(query.description) > 40
+        assert re.match(r"[\u4e00-\u9fff]", query.title_zh), query.name
+        assert query.title_en, query.name
         assert len(query.description_zh) > 20, query.name
         assert not re.search(r"[\u4e00-\u9fff，、。] [\u4e00-\u9fff]", query.description_zh), query.name
         assert all(p.doc for p in query.parameters), query.name
@@ -169,7 +172,8 @@ def test_targets_for_high_value_patents_per_10k(store: EmbeddedStore) -> None:
     assert all(r["indicatorLabel"] == "每万人口高价值发明专利拥有量" for r in rows)
     assert all(r["quote"] and r["file"].endswith(".txt") for r in rows)
     quanzhou = [r for r in rows if r["city"] == "泉州市"]
-    assert len(quanzhou) == 1 and quanzhou[0]["docNumber"] == "泉政文〔2021〕70号"
+    assert len(quanzhou) == 1
+    assert quanzhou[0]["docNumber"] == "泉政文〔2021〕70号"
 
 
 def test_targets_for_one_city(store: EmbeddedStore) -> None:
@@ -186,7 +190,8 @@ def test_incentives_for_well_known_brands(store: EmbeddedStore) -> None:
 
 def test_incentives_by_kind(store: EmbeddedStore) -> None:
     rows = run(store, "incentives-by-topic", topic="PledgeFinancing", kind="interest_subsidy")
-    assert rows and all(r["kind"].endswith("interest_subsidy") for r in rows)
+    assert rows
+    assert all(r["kind"].endswith("interest_subsidy") for r in rows)
     assert any(r["rate"] and r["cap"] for r in rows)
 
 
@@ -199,10 +204,12 @@ def test_injection_stays_a_value(store: EmbeddedStore) -> None:
 
 def test_shared_units_within_city(store: EmbeddedStore) -> None:
     rows = run(store, "shared-units-within-city", city="泉州市")
-    assert rows and all(int(r["measures"]) >= 2 and r["city"] == "泉州市" for r in rows)
+    assert rows
+    assert all(int(r["measures"]) >= 2 and r["city"] == "泉州市" for r in rows)
     assert any(r["unitName"] == "泉州市市场监督管理局" for r in rows)
     busy = run(store, "shared-units-within-city", minMeasures="20")
-    assert busy and len(busy) < len(run(store, "shared-units-within-city"))
+    assert busy
+    assert len(busy) < len(run(store, "shared-units-within-city"))
     assert all(int(r["measures"]) >= 20 for r in busy)
 
 
@@ -216,7 +223,8 @@ def test_shared_units_across_cities_by_organ_type(store: EmbeddedStore) -> None:
 def test_units_that_co_own_most_measures_city_by_city(store: EmbeddedStore) -> None:
     rows = run(store, "unit-co-ownership")
     cities = [r["city"] for r in rows]
-    assert cities == sorted(cities) and len(set(cities)) > 1
+    assert cities == sorted(cities)
+    assert len(set(cities)) > 1
     for city in set(cities):
         counts = [int(r["coOwned"]) for r in rows if r["city"] == city]
         assert counts == sorted(counts, reverse=True)
@@ -236,7 +244,8 @@ def test_city_topic_coverage_marks_gaps(store: EmbeddedStore) -> None:
 
 def test_instrument_stage_counts(store: EmbeddedStore) -> None:
     rows = run(store, "instrument-stage-counts", city="泉州市")
-    assert rows and all(r["instrumentLabel"] and r["stageLabel"] and int(r["measures"]) > 0 for r in rows)
+    assert rows
+    assert all(r["instrumentLabel"] and r["stageLabel"] and int(r["measures"]) > 0 for r in rows)
 
 
 def test_citation_network(store: EmbeddedStore) -> None:
@@ -299,7 +308,8 @@ def test_rdflib_gives_the_engines_rows(store: EmbeddedStore, reference: Dataset,
     for raw in asked:
         bindings = query.bind(raw)
         ours = store.query(query.sparql, bindings)
-        assert isinstance(ours, Solutions) and ours.rows, raw
+        assert isinstance(ours, Solutions), raw
+        assert ours.rows, raw
         theirs = reference.query(query.sparql, initBindings=bindings)
         on_rdflib = [tuple("" if row.get(v) is None else str(row.get(v)) for v in theirs.vars or [])
                      for row in theirs.bindings]
@@ -311,7 +321,8 @@ def test_policies_in_force(store: EmbeddedStore) -> None:
     titles = {r["title"] for r in run(store, "policies-in-force", date="2024-06-01")}
     later = {r["title"] for r in run(store, "policies-in-force", date="2025-01-01")}
     quanzhou = "泉州市人民政府关于促进知识产权高质量发展的若干意见"
-    assert quanzhou in titles and quanzhou not in later
+    assert quanzhou in titles
+    assert quanzhou not in later
     assert not {r["title"] for r in run(store, "policies-in-force", date="2000-01-01")}
 
 
@@ -327,7 +338,8 @@ def test_cli_queries_and_query(tmp_path: Path, corpus_files: list[Path]) -> None
     assert table.exit_code == 0
     header, *lines = table.stdout.splitlines()
     assert header.split("\t")[:3] == ["city", "value", "unit"]
-    assert lines and lines[0].split("\t")[:3] == ["泉州市", "4", "件"]
+    assert lines
+    assert lines[0].split("\t")[:3] == ["泉州市", "4", "件"]
     bad = runner.invoke(cli, ["--store", str(path), "queries", "targets-by-indicator", "--param", "year=x"])
     assert bad.exit_code == 2
     rq = tmp_path / "count.rq"
@@ -367,5 +379,6 @@ def test_answers_that_list_a_partial_copy_say_so(cut_store: EmbeddedStore, name:
         raw["policy"] = next(r["policy"] for r in run(cut_store, "policies-in-force", date="2022-06-01"))
     rows = run(cut_store, name, **raw)
     quanzhou = [r for r in rows if "泉州" in r.get("city", "泉州")]
-    assert quanzhou and all(r["partial"] == "文本有删节 (abridged): （略）" for r in quanzhou), name
+    assert quanzhou, name
+    assert all(r["partial"] == "文本有删节 (abridged): （略）" for r in quanzhou), name
     assert all(not r.get("partial") for r in rows if r not in quanzhou)

@@ -39,7 +39,8 @@ def local(iri: str) -> str:
 
 def test_measure_page_shows_source_and_citation(base: str, pledge_measure: str) -> None:
     response = httpx.get(base + local(pledge_measure), headers={"Accept": "text/html"})
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
     page = response.text
     for expected in ("开展知识产权质押融资贴息", "泉州市", "泉政文〔2021〕70号", "2021-12-23",
                      "二、（二）第14条", pledge_measure):
@@ -57,7 +58,8 @@ def test_measure_page_shows_source_and_citation(base: str, pledge_measure: str) 
 ])
 def test_measure_triples_by_accept(base: str, pledge_measure: str, accept: str, rdflib_format: str) -> None:
     response = httpx.get(base + local(pledge_measure), headers={"Accept": accept})
-    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(accept)
     graph = rdflib.Graph().parse(data=response.text, format=rdflib_format)
     measure = rdflib.URIRef(pledge_measure)
     assert (measure, rdflib.RDF.type, PKG.Measure) in graph
@@ -79,7 +81,8 @@ def test_policy_page_lists_its_measures(base: str, pledge_measure: str) -> None:
 ])
 def test_vocabulary_terms_dereference(base: str, path: str, expected: str) -> None:
     response = httpx.get(base + path, headers={"Accept": "text/html"})
-    assert response.status_code == 200 and expected in response.text
+    assert response.status_code == 200
+    assert expected in response.text
 
 
 def test_topic_page_links_the_measures_tagged_with_it(base: str, pledge_measure: str) -> None:
@@ -118,10 +121,13 @@ def test_unknown_entities_are_404_in_the_one_error_shape(base: str, path: str) -
 def test_a_browser_gets_an_unknown_entity_as_a_page_with_a_way_back(base: str) -> None:
     response = httpx.get(base + "/id/policy/nothing-here",
                          headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
-    assert "没有找到" in response.text and 'href="/"' in response.text
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "没有找到" in response.text
+    assert 'href="/"' in response.text
 
 
 def test_unacceptable_format_is_406(base: str, pledge_measure: str) -> None:
     response = httpx.get(base + local(pledge_measure), headers={"Accept": "image/png"})
-    assert response.status_code == 406 and response.json()["error"]["status"] == 406
+    assert response.status_code == 406
+    assert response.json()["error"]["status"] == 406

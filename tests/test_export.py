@@ -84,7 +84,8 @@ def test_csv_export_is_the_whole_query_past_the_result_limit(name: str, base: st
     assert unordered_items(exported) == unordered_items(rows)
     assert "SELECT" in unquote(response.headers["x-sparql-query"])
     interactive = httpx.get(f"{base}/queries/{name}", params={**raw, "limit": str(LIMIT)}).json()
-    assert len(interactive["rows"]) == LIMIT and interactive["more"] is True
+    assert len(interactive["rows"]) == LIMIT
+    assert interactive["more"] is True
 
 
 def test_json_export_lists_the_cities_it_goes_through_then_every_row(base: str,
@@ -93,7 +94,8 @@ def test_json_export_lists_the_cities_it_goes_through_then_every_row(base: str,
     response = httpx.get(f"{base}/queries/unit-co-ownership/export", headers={"Accept": "application/json"})
     assert response.headers["content-type"].startswith("application/json")
     document = response.json()
-    assert document["query"] == "unit-co-ownership" and document["columns"] == columns
+    assert document["query"] == "unit-co-ownership"
+    assert document["columns"] == columns
     cities = document["cities"]
     assert int(response.headers["x-export-cities"]) == len(cities) >= 2
     assert unordered_items([[str(row.get(c, "")) for c in columns] for row in document["rows"]]) == \
@@ -106,8 +108,10 @@ def test_export_of_one_city_is_one_evaluation(base: str, corpus_store_path: Path
     response = httpx.get(f"{base}/queries/shared-units-within-city/export",
                          params={"city": "泉州市", "format": "json"})
     document = response.json()
-    assert response.headers["x-export-cities"] == "1" and document["cities"] == []
-    assert document["rows"] and {row["city"] for row in document["rows"]} == {"泉州市"}
+    assert response.headers["x-export-cities"] == "1"
+    assert document["cities"] == []
+    assert document["rows"]
+    assert {row["city"] for row in document["rows"]} == {"泉州市"}
 
 
 @pytest.mark.parametrize(("params", "message"), [
@@ -131,9 +135,11 @@ def test_numbers_are_numbers_in_json(base: str) -> None:
 def test_export_is_described_for_the_pages_that_link_to_it(base: str) -> None:
     paths = httpx.get(f"{base}/openapi.json").json()["paths"]
     operation = paths["/queries/incentives-by-topic/export"]["get"]
-    assert "X-Export-Cities" in operation["description"] and "cities" in operation["description"]
+    assert "X-Export-Cities" in operation["description"]
+    assert "cities" in operation["description"]
     names = [p["name"] for p in operation["parameters"]]
-    assert {"topic", "city", "kind", "format"} <= set(names) and "limit" not in names
+    assert {"topic", "city", "kind", "format"} <= set(names)
+    assert "limit" not in names
 
 
 @pytest.mark.parametrize(("size", "workers"), [(1, 1), (1, 3), (2, 2), (64, 2)])
@@ -165,7 +171,8 @@ def test_chunks_of_any_size_give_the_rows_of_the_whole_query(size: int, workers:
     keys = ox.Store.read_only(str(corpus_store_path)).query(KEYS_QUERY, use_default_graph_as_union=True)
     assert isinstance(keys, ox.QuerySolutions)
     total = len({s["city"].value for s in keys})
-    assert progress[-1] == (total, total) and len(progress) == -(-total // size)
+    assert progress[-1] == (total, total)
+    assert len(progress) == -(-total // size)
     assert [done for done, _ in progress] == sorted(done for done, _ in progress)
 
 

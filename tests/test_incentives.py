@@ -119,7 +119,8 @@ def test_grants_of_001() -> None:
     assert 10000000 not in [amount for _, amount, _, _ in items["22"]]
     # grants without a figure and rules on stacking grant nothing
     assert items["15"] == [("subsidy", None, 0.02, 300000)]
-    assert items["29"] == [] and items["30"] == []
+    assert items["29"] == []
+    assert items["30"] == []
 
 
 def test_no_grants_without_figures_in_000() -> None:

@@ -219,31 +219,37 @@ def test_a_second_copy_never_replaces_a_fuller_one(site: StoreSite, corpus_files
     one is held and says so; removing either copy leaves the other, which then supplies them."""
     full = next(p for p in corpus_files if p.name == QUANZHOU)
     repost = build(quanzhou_repost)
-    assert repost.record.partial and repost.graph_iri == corpus_graphs[QUANZHOU].graph_iri
+    assert repost.record.partial
+    assert repost.graph_iri == corpus_graphs[QUANZHOU].graph_iri
     store = site.open()
     try:
         first, second = (full, quanzhou_repost) if full_first else (quanzhou_repost, full)
         ingest_file(store, first)
         added = ingest_file(store, second)
         if full_first:
-            assert added.copy_of == QUANZHOU and added.partial == repost.record.partial
+            assert added.copy_of == QUANZHOU
+            assert added.partial == repost.record.partial
         else:
-            assert added.kept_as_copies == (quanzhou_repost.name,) and added.copy_of is None
+            assert added.kept_as_copies == (quanzhou_repost.name,)
+            assert added.copy_of is None
         facts = str(corpus_graphs[QUANZHOU].graph_iri)
         entries = {e.source: e for e in store.documents()}
         assert set(entries) == {QUANZHOU, quanzhou_repost.name}
-        assert entries[QUANZHOU].graph == facts and entries[QUANZHOU].partial is None
+        assert entries[QUANZHOU].graph == facts
+        assert entries[QUANZHOU].partial is None
         assert entries[quanzhou_repost.name].copy_of == QUANZHOU
         assert entries[quanzhou_repost.name].partial == repost.record.partial
         assert isomorphic(stored_graph(store, facts), corpus_graphs[QUANZHOU].graph)
         assert named_graphs(store) == {e.graph for e in entries.values()}
 
         removed = store.remove(quanzhou_repost.name)
-        assert removed.graphs == 1 and not removed.promoted
+        assert removed.graphs == 1
+        assert not removed.promoted
         assert isomorphic(stored_graph(store, facts), corpus_graphs[QUANZHOU].graph)
         ingest_file(store, quanzhou_repost)
         removed = store.remove(QUANZHOU)
-        assert removed.graphs == 1 and [e.source for e in removed.promoted] == [quanzhou_repost.name]
+        assert removed.graphs == 1
+        assert [e.source for e in removed.promoted] == [quanzhou_repost.name]
         assert [(e.source, e.graph) for e in store.documents()] == [(quanzhou_repost.name, facts)]
         assert isomorphic(stored_graph(store, facts), repost.graph)
         assert named_graphs(store) == {facts}

@@ -142,9 +142,11 @@ def test_corpus_measures(name: str, count: int, first_path: tuple[str, ...],
                          last_path: tuple[str, ...]) -> None:
     measures = corpus_measures(name)
     assert len(measures) == count
-    assert measures[0].path == first_path and measures[-1].path == last_path
+    assert measures[0].path == first_path
+    assert measures[-1].path == last_path
     for measure in measures:
-        assert measure.title and "。" not in measure.title
+        assert measure.title
+        assert "。" not in measure.title
         assert measure.span[0] < measure.span[1]
 
 
@@ -153,5 +155,6 @@ def test_corpus_titles_follow_the_gold_conventions() -> None:
     assert titles[19] == "提升知识产权“诉调对接”"
     assert titles[28] == "本意见实施过程中若遇上级政策调整的，执行上级文件"
     titles_000 = [m.title for m in corpus_measures("000")]
-    assert "实施商标品牌战略、鼓励版权登记" in titles_000 and "加强目标管理考核" in titles_000
+    assert "实施商标品牌战略、鼓励版权登记" in titles_000
+    assert "加强目标管理考核" in titles_000
     assert not any("具体目标" in t or "指导思想" in t for t in titles_000)

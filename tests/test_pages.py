@@ -50,9 +50,12 @@ def test_an_item_path_reads_as_a_reader_cites_it(path: str, cited: str) -> None:
 
 def test_home_page_counts_the_store_and_lists_the_latest_documents(base: str) -> None:
     page = httpx.get(f"{base}/", headers=BROWSER)
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
     counts = {label: value for value, label in re.findall(r"<b>([^<]+)</b><span>([^<]+)</span>", page.text)}
-    assert counts["政策文件"] == "5" and int(counts["措施"]) > 50 and counts["发文年份"] == "2016–2022"
+    assert counts["政策文件"] == "5"
+    assert int(counts["措施"]) > 50
+    assert counts["发文年份"] == "2016–2022"
     assert page.text.count('href="/id/policy/') >= 5
     assert 'action="/search"' in page.text
 
@@ -84,7 +87,8 @@ def test_the_policy_list_says_each_policys_validity_today_and_filters_by_it(base
     "/", "/policies", "/compare", "/search", "/queries", "/docs", "/redoc", "/def"])
 def test_every_header_link_leads_to_a_page(base: str, path: str) -> None:
     response = httpx.get(base + path, headers=BROWSER)
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html"), path
+    assert response.status_code == 200, path
+    assert response.headers["content-type"].startswith("text/html"), path
     for link in re.findall(r'<nav aria-label="主导航">(.*?)</nav>', response.text, re.S):
         for target in re.findall(r'href="([^"]+)"', link):
             assert httpx.get(base + target, headers=BROWSER).headers["content-type"].startswith("text/html")
@@ -96,10 +100,13 @@ def test_every_header_link_leads_to_a_page(base: str, path: str) -> None:
 ])
 def test_browsers_get_an_error_page_and_api_clients_the_json_shape(base: str, path: str, status: int) -> None:
     page = httpx.get(base + path, headers=BROWSER)
-    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
-    assert 'href="/"' in page.text and f"HTTP {status}" in page.text
+    assert page.status_code == status
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'href="/"' in page.text
+    assert f"HTTP {status}" in page.text
     api = httpx.get(base + path)
-    assert api.status_code == status and api.json()["error"]["status"] == status
+    assert api.status_code == status
+    assert api.json()["error"]["status"] == status
 
 
 def test_docs_load_every_script_and_style_from_the_service(base: str) -> None:
@@ -121,9 +128,12 @@ def test_every_vendored_library_carries_its_licence_and_is_in_the_manifest(folde
 
 def test_sparql_opens_the_editor_for_a_browser_and_describes_the_service_to_clients(base: str) -> None:
     editor = httpx.get(f"{base}/sparql", headers=BROWSER)
-    assert editor.headers["content-type"].startswith("text/html") and 'id="workbench"' in editor.text
-    assert "指标目标跨城市对比" in editor.text and "PREFIX pkg:" in editor.text
+    assert editor.headers["content-type"].startswith("text/html")
+    assert 'id="workbench"' in editor.text
+    assert "指标目标跨城市对比" in editor.text
+    assert "PREFIX pkg:" in editor.text
     for accept in (None, "text/turtle", "application/rdf+xml"):
         described = httpx.get(f"{base}/sparql", headers={"Accept": accept} if accept else {})
-        assert described.status_code == 200 and "text/html" not in described.headers["content-type"]
+        assert described.status_code == 200
+        assert "text/html" not in described.headers["content-type"]
         assert "sparql-service-description" in described.text or "ns/sparql-service" in described.text

@@ -54,8 +54,10 @@ def test_a_cut_copy_keeps_its_metadata_targets_and_measures(tmp_path: Path) -> N
     cut = tmp_path / "quanzhou-cut.txt"
     cut.write_text(text[: text.index("14.") + 40], encoding="utf-8")
     record = extract_record(cut)
-    assert record.partial is not None and record.partial.startswith("文本在句中截断")
+    assert record.partial is not None
+    assert record.partial.startswith("文本在句中截断")
     assert record.title == "泉州市人民政府关于促进知识产权高质量发展的若干意见"
     assert record.doc_number == "泉政文〔2021〕70号"
-    assert len(record.targets) == 8 and len(record.measures) == 14
+    assert len(record.targets) == 8
+    assert len(record.measures) == 14
     assert record.measures[0].incentives

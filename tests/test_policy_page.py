@@ -54,25 +54,34 @@ def test_every_span_indexes_into_the_stored_full_text(base: str) -> None:
 
 def test_policy_page_heads_like_a_legal_database_entry(base: str, quanzhou: str) -> None:
     page = httpx.get(base + quanzhou, headers=BROWSER)
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
     head = dict(re.findall(r"<dt>([^<]+)</dt><dd>(.*?)</dd>", page.text.split('id="toc-heading"')[0]))
     assert head["发文字号"] == "泉政文〔2021〕70号"
-    assert "泉州市人民政府" in head["发布机关"] and head["成文日期"] == "2021-12-23"
-    assert "泉州市" in head["地区"] and head["文件类型"] == "若干意见"
-    assert "已失效" in head["时效性"] and "2024-12-22" in head["失效日期"] and "有效期限" in head["失效日期"]
-    assert "/tally/" not in page.text and "/graph" not in page.text
+    assert "泉州市人民政府" in head["发布机关"]
+    assert head["成文日期"] == "2021-12-23"
+    assert "泉州市" in head["地区"]
+    assert head["文件类型"] == "若干意见"
+    assert "已失效" in head["时效性"]
+    assert "2024-12-22" in head["失效日期"]
+    assert "有效期限" in head["失效日期"]
+    assert "/tally/" not in page.text
+    assert "/graph" not in page.text
 
 
 def test_measures_are_in_their_order_with_units_targets_and_incentives(base: str, quanzhou: str) -> None:
     page = httpx.get(base + quanzhou, headers=BROWSER).text
     toc = re.findall(r'<li><a href="#measure-(\d+)">([^<]+)</a></li>', page)
-    assert [int(n) for n, _ in toc] == list(range(1, len(toc) + 1)) and len(toc) >= 20
+    assert [int(n) for n, _ in toc] == list(range(1, len(toc) + 1))
+    assert len(toc) >= 20
     numbers = [int(found.group(1)) for _, text in toc if (found := re.search(r"第(\d+)条", text))]
     assert numbers == sorted(numbers)
     pledge = page[page.index("开展知识产权质押融资贴息</h3>"):]
     pledge = pledge[:pledge.index("</section>")]
-    assert "责任单位" in pledge and "人民银行泉州市中心支行" in pledge
-    assert "资金奖补" in pledge and "贴息 按 30%，最高 20万元（每家企业每年）" in pledge
+    assert "责任单位" in pledge
+    assert "人民银行泉州市中心支行" in pledge
+    assert "资金奖补" in pledge
+    assert "贴息 按 30%，最高 20万元（每家企业每年）" in pledge
 
 
 def test_the_full_text_highlights_every_fact_at_its_span(base: str, quanzhou: str) -> None:
@@ -125,7 +134,8 @@ def test_the_traditional_copy_reads_in_simplified_with_the_printed_original_a_cl
 ])
 def test_downloads_of_the_policy(base: str, quanzhou: str, fmt: str, media: str, check: object) -> None:
     response = httpx.get(f"{base}{quanzhou}?format={fmt}")
-    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
     assert "attachment" in response.headers["content-disposition"]
     assert check(response.text)  # type: ignore[operator]
 
@@ -153,4 +163,5 @@ def test_money_as_drafters_write_it(value: str | None, text: str) -> None:
 
 
 def test_rates_as_percentages() -> None:
-    assert percent("0.1") == "10%" and percent("0.005") == "0.5%"
+    assert percent("0.1") == "10%"
+    assert percent("0.005") == "0.5%"

@@ -144,7 +144,9 @@ def test_pdf_facts_name_the_page_their_quote_is_on(maker: str, made: Callable[[P
 def test_pdf_record_has_the_page_of_each_fact(made: Callable[[Path, str], Path]) -> None:
     record = extract_record(made(CORPUS_FILES[1], "pdf")).to_json()
     pages = [measure["page"] for measure in record["measures"]]
-    assert pages == sorted(pages) and pages[0] == 1 and pages[-1] > 3
+    assert pages == sorted(pages)
+    assert pages[0] == 1
+    assert pages[-1] > 3
     assert all(incentive["page"] for measure in record["measures"] for incentive in measure["incentives"])
     assert all(target["page"] for target in record["targets"])
     assert extract_record(CORPUS_FILES[1]).measures[0].page is None

@@ -18,7 +18,9 @@ def test_one_column_pages() -> None:
     assert lines[:3] == ["某市知识产权若干措施", PARAGRAPH, "一、提升创造质量"]
     assert lines[-2:] == ["某市人民政府", "2023年4月10日"]
     assert len(lines) == len(TEXT.splitlines())
-    assert len(source.pages) >= 3 and source.page_at(0) == 1 and source.page_at(len(source.original) - 1) > 2
+    assert len(source.pages) >= 3
+    assert source.page_at(0) == 1
+    assert source.page_at(len(source.original) - 1) > 2
 
 
 def test_two_columns_read_left_then_right() -> None:

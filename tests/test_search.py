@@ -116,10 +116,13 @@ def test_ranking_and_filters(small_index: MeasureIndex, query: dict[str, object]
 
 def test_hits_carry_citation_and_total(small_index: MeasureIndex) -> None:
     result = small_index.search(Query(text="质押融资"))
-    assert result.total == 2 and result.topics == ("PledgeFinancing",)
+    assert result.total == 2
+    assert result.topics == ("PledgeFinancing",)
     hit = result.hits[0]
     assert hit.score > result.hits[1].score > 0
-    assert hit.quote.startswith(("对企业", "推进")) and hit.jurisdiction and hit.date
+    assert hit.quote.startswith(("对企业", "推进"))
+    assert hit.jurisdiction
+    assert hit.date
     assert set(result.words) >= {"质押", "融资"}
 
 
@@ -137,7 +140,8 @@ def test_a_pasted_paragraph_is_about_its_primary_topic() -> None:
     """It names 贴息 and 保险 in passing; it acts on pledge financing."""
     understood = understand("开展知识产权质押融资入园惠企行动，推动银行扩大知识产权质押贷款规模，"
                             "建立质押融资风险补偿机制，对按期还款的企业给予贴息，提升保险保障水平。")
-    assert understood.primary == "PledgeFinancing" and understood.topics == {"PledgeFinancing": 1.0}
+    assert understood.primary == "PledgeFinancing"
+    assert understood.topics == {"PledgeFinancing": 1.0}
 
 
 def test_a_drafters_word_counts_where_it_is_a_word_of_the_text() -> None:
@@ -241,11 +245,14 @@ def test_the_index_is_built_in_pages_and_kept(corpus_store: Path) -> None:
             paged = SearchIndexCache(corpus_store, page_documents=1, first_wait=0)
             with pytest.raises(Unavailable) as early:
                 await paged.current(runner)
-            assert "being built" in early.value.message and int(early.value.headers["Retry-After"]) >= 1
+            assert "being built" in early.value.message
+            assert int(early.value.headers["Retry-After"]) >= 1
             await paged.start(runner)
             whole = SearchIndexCache(corpus_store)
             await whole.start(runner)
-            assert paged.index is not None and whole.index is not None and len(paged.index) > 50
+            assert paged.index is not None
+            assert whole.index is not None
+            assert len(paged.index) > 50
             assert [h.measure for h in paged.index.hits] == [h.measure for h in whole.index.hits]
             kept = dict(paged.documents)
             await paged.start(runner)
@@ -319,10 +326,16 @@ DRAFT = ("加强驰名商标保护，支持老字号和传统品牌传承发展�
 def test_drafter_queries_find_the_obvious_measure_first(base: str, query: str, city: str, path: str) -> None:
     first = search(base, q=query)["hits"][0]
     assert (first["jurisdiction"], first["path"]) == (city, path)
-    assert first["quote"] and first["policy_title"] and first["doc_number"] and first["date"]
-    assert first["page"].startswith("/id/") and first["measure"].endswith(first["page"][len("/id/"):])
-    assert first["money"] and first["units"]
-    assert first["document_type"] == "意见" and first["validity"] == "未知"
+    assert first["quote"]
+    assert first["policy_title"]
+    assert first["doc_number"]
+    assert first["date"]
+    assert first["page"].startswith("/id/")
+    assert first["measure"].endswith(first["page"][len("/id/"):])
+    assert first["money"]
+    assert first["units"]
+    assert first["document_type"] == "意见"
+    assert first["validity"] == "未知"
     assert all(first["quote"][start:end] for start, end in first["highlights"])
 
 
@@ -337,16 +350,19 @@ def test_a_traditional_copy_is_indexed_and_quoted_in_simplified_mainland_words(b
     """The 福州 plan is printed in traditional characters and Taiwan wording (智慧財產權): its measures
     are found by mainland words and quoted in them; the print is there for a citation when asked."""
     hits = search(base, q="知识产权质押融资", jurisdiction="福州", limit=3)["hits"]
-    assert hits and all("智慧財產權" not in hit["quote"] and hit["printed"] is None for hit in hits)
+    assert hits
+    assert all("智慧財產權" not in hit["quote"] and hit["printed"] is None for hit in hits)
     assert "知识产权" in hits[0]["quote"]
     printed = search(base, q="知识产权质押融资", jurisdiction="福州", limit=3, printed="true")["hits"]
-    assert "智慧財產權" in printed[0]["printed"] and printed[0]["quote"] == hits[0]["quote"]
+    assert "智慧財產權" in printed[0]["printed"]
+    assert printed[0]["quote"] == hits[0]["quote"]
 
 
 def test_a_facet_lists_the_values_asked_for_the_most_frequent_first(small_index: MeasureIndex) -> None:
     every = small_index.search(Query("质押融资 宣传")).facets
     facets = small_index.search(Query("质押融资 宣传", facet_values=1)).facets
-    assert facets["year"] == every["year"][:1] == [("2021", 2)] and len(every["year"]) == 2
+    assert facets["year"] == every["year"][:1] == [("2021", 2)]
+    assert len(every["year"]) == 2
     assert all(len(values) == 1 for values in facets.values())
 
 
@@ -360,8 +376,10 @@ def test_the_facet_limit_over_http(base: str) -> None:
 def test_facets_come_with_the_hits(base: str) -> None:
     answer = search(base, q="知识产权质押融资")
     facets = {name: {f["value"]: f["count"] for f in values} for name, values in answer["facets"].items()}
-    assert {"泉州市", "福州市"} <= set(facets["jurisdiction"]) and facets["province"]["福建省"] >= 3
-    assert facets["topic"]["PledgeFinancing"] >= 3 and sum(facets["validity"].values()) == answer["total"]
+    assert {"泉州市", "福州市"} <= set(facets["jurisdiction"])
+    assert facets["province"]["福建省"] >= 3
+    assert facets["topic"]["PledgeFinancing"] >= 3
+    assert sum(facets["validity"].values()) == answer["total"]
     assert set(facets["validity"]) <= set(STATUSES)
     assert sum(facets["year"].values()) == answer["total"] == sum(facets["document_type"].values())
 
@@ -372,12 +390,14 @@ def test_filters_over_the_corpus(base: str) -> None:
     years = {hit["date"][:4] for hit in search(base, q="知识产权", year=2021, limit=50)["hits"]}
     assert years == {"2021"}
     hits = search(base, q="金融", topic="PledgeFinancing", limit=50)["hits"]
-    assert hits and all("PledgeFinancing" in hit["topics"] for hit in hits)
+    assert hits
+    assert all("PledgeFinancing" in hit["topics"] for hit in hits)
 
 
 def test_hits_list_the_primary_topic_first(base: str) -> None:
     hit = search(base, q="知识产权质押融资贴息", jurisdiction="泉州")["hits"][0]
-    assert hit["title"] == "开展知识产权质押融资贴息" and hit["topics"][0] == "PledgeFinancing"
+    assert hit["title"] == "开展知识产权质押融资贴息"
+    assert hit["topics"][0] == "PledgeFinancing"
     assert hit["topics"][1:] == sorted(hit["topics"][1:])
 
 
@@ -399,9 +419,11 @@ def test_filters_alone_list_their_measures(base: str) -> None:
 def test_search_page_in_html(base: str) -> None:
     response = httpx.get(f"{base}/search", params={"q": "质押融资贴息"}, headers={"Accept": "text/html"})
     assert response.headers["content-type"].startswith("text/html")
-    assert "开展知识产权质押融资贴息" in response.text and 'href="/id/policy/' in response.text
+    assert "开展知识产权质押融资贴息" in response.text
+    assert 'href="/id/policy/' in response.text
     form = httpx.get(f"{base}/search", headers={"Accept": "text/html"})
-    assert form.status_code == 200 and "<form" in form.text
+    assert form.status_code == 200
+    assert "<form" in form.text
 
 
 @pytest.mark.parametrize(("params", "status"), [

@@ -45,14 +45,18 @@ def test_a_new_build_reads_only_the_documents_ingested_since(corpus_files: list[
     for file in corpus_files[:2]:
         ingest_file(store, file)
     first, page_reads = build(path, store)
-    assert page_reads > 0 and path_for(path).is_file() and first
+    assert page_reads > 0
+    assert path_for(path).is_file()
+    assert first
     again, reads = build(path, store)
-    assert reads == 0 and again == first
+    assert reads == 0
+    assert again == first
     ingest_file(store, corpus_files[2])
     _, reads = build(path, store)
     assert reads == page_reads, "one page: the new document"
     kept = load(path_for(path))
-    assert kept is not None and len(kept[0]) == 3
+    assert kept is not None
+    assert len(kept[0]) == 3
     store.close()
 
 
@@ -67,12 +71,14 @@ def test_the_kept_measures_read_back_as_they_were(corpus_files: list[Path], tmp_
     documents, vocabulary = kept
     assert {g: d.hits for g, d in documents.items()} == {g: d.hits for g, d in cache.documents.items()}
     hits = [hit for d in documents.values() for hit in d.hits]
-    assert any(hit.money for hit in hits) and any(unit.lead for hit in hits for unit in hit.units)
+    assert any(hit.money for hit in hits)
+    assert any(unit.lead for hit in hits for unit in hit.units)
     assert vocabulary.ids == cache.vocabulary.ids
     for graph, document in documents.items():
         for term, original in zip(document.terms, cache.documents[graph].terms, strict=True):
             assert term.length == original.length
-            assert (term.ids == original.ids).all() and (term.counts == original.counts).all()
+            assert (term.ids == original.ids).all()
+            assert (term.counts == original.counts).all()
     store.close()
 
 
@@ -84,7 +90,9 @@ def test_a_kept_index_that_does_not_read_is_rebuilt(corpus_files: list[Path], tm
     path_for(path).write_bytes(b"not an index")
     with caplog.at_level(logging.WARNING):
         hits, reads = build(path, store)
-    assert reads > 0 and hits and "does not read" in caplog.text
+    assert reads > 0
+    assert hits
+    assert "does not read" in caplog.text
     assert load(path_for(path)) is not None
     store.close()
 

@@ -25,7 +25,8 @@ def scorer() -> ModuleType:
     if not (EVAL / "eval_search.py").is_file() or not (EVAL / "judgments.json").is_file():
         pytest.skip(f"no judged queries at {EVAL} (the worktree must be a child of /work beside shared/)")
     spec = importlib.util.spec_from_file_location("eval_search", EVAL / "eval_search.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

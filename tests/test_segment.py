@@ -186,7 +186,8 @@ def test_notice_without_numbered_plan_is_all_front() -> None:
             "某区知识产权强县建设示范县\n工作方案（2022-2025年）\n")
     document = doc(text)
     assert document.sections == ()
-    assert document.front == document.source.text and document.back == ""
+    assert document.front == document.source.text
+    assert document.back == ""
 
 
 @pytest.mark.parametrize("name", ["000", "001", "002", "003", "004"])
@@ -196,14 +197,18 @@ def test_corpus_documents_segment(name: str) -> None:
     assert document.main_start == len(document.front)
     for section in document.walk():
         assert section.text == document.source.text[section.start:section.end]
-        assert section.heading and len(section.heading) < 60
+        assert section.heading
+        assert len(section.heading) < 60
 
 
 def test_corpus_paths_as_printed() -> None:
     paths_001 = [s.path for s in segment(source("001")).walk() if not s.children]
-    assert ("二", "（一）", "1") in paths_001 and ("三", "26") in paths_001 and ("四", "30") in paths_001
+    assert ("二", "（一）", "1") in paths_001
+    assert ("三", "26") in paths_001
+    assert ("四", "30") in paths_001
     paths_002 = [s.path for s in segment(source("002")).walk() if not s.children]
-    assert paths_002[0] == ("（一）", "1") and paths_002[-1] == ("（七）", "22")
+    assert paths_002[0] == ("（一）", "1")
+    assert paths_002[-1] == ("（七）", "22")
 
 
 def test_corpus_back_matter() -> None:

@@ -29,7 +29,8 @@ def test_segments_cover_the_text_once_with_the_kinds_of_the_spans_over_them(
 
 def test_each_span_opens_where_it_starts() -> None:
     found = segments(TEXT, [Span(0, 21, "measure", "m1"), Span(0, 4, "incentive", "i1")])
-    assert found[0].opens == ["m1", "i1"] and all(not s.opens for s in found[1:])
+    assert found[0].opens == ["m1", "i1"]
+    assert all(not s.opens for s in found[1:])
 
 
 PRINTED = "智慧財產權保護，每件補助 ３ 萬元。"

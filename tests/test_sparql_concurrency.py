@@ -41,7 +41,8 @@ ACCEPT = {"CONSTRUCT": "text/turtle", "DESCRIBE": "text/turtle"}
 
 def protocol_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("protocol_tests", PEER / "protocol_tests.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)

@@ -131,7 +131,8 @@ def test_results_are_capped_and_say_so(endpoint: str) -> None:
     assert response.json()["truncated"] is True
     assert len(response.json()["results"]["bindings"]) == RESULT_LIMIT
     small = httpx.get(endpoint, params={"query": POLICIES})
-    assert "x-result-truncated" not in small.headers and "truncated" not in small.json()
+    assert "x-result-truncated" not in small.headers
+    assert "truncated" not in small.json()
 
 
 @pytest.mark.parametrize(("request_kwargs", "fragment"), [
@@ -273,7 +274,8 @@ def test_slow_query_is_stopped_while_others_are_answered(endpoint: str) -> None:
         quick = httpx.get(endpoint, params={"query": POLICIES}, timeout=30)
         quick_seconds = time.monotonic() - started
         stopped = slow.result()
-    assert quick.status_code == 200 and quick_seconds < TIME_LIMIT / 2
+    assert quick.status_code == 200
+    assert quick_seconds < TIME_LIMIT / 2
     assert stopped.status_code == 503
     assert "time limit" in stopped.json()["error"]["message"]
     assert httpx.get(endpoint, params={"query": POLICIES}).status_code == 200

@@ -65,7 +65,8 @@ def test_a_worker_worn_by_large_answers_is_replaced(corpus_store_path: Path) -> 
             assert children() == first, "a small answer keeps the worker"
             assert len((await runner.run(QueryJob(PAIRS, JSON, INTERNAL_ROWS))).body) >= LARGE_ANSWER
             assert len(await runner.rows(POLICIES)) == 5, "the fresh worker answers"
-            assert len(children()) == 1 and children() != first
+            assert len(children()) == 1
+            assert children() != first
     asyncio.run(scenario())
 
 
@@ -81,7 +82,8 @@ def test_a_cancelled_request_has_its_worker_replaced(corpus_store_path: Path) ->
             with pytest.raises(asyncio.CancelledError):
                 await endless
             assert len(await runner.rows(POLICIES)) == 5
-            assert len(children()) == 1 and children() != first
+            assert len(children()) == 1
+            assert children() != first
     asyncio.run(scenario())
 
 
@@ -109,7 +111,8 @@ def test_the_search_index_is_read_outside_the_request_pool(corpus_store_path: Pa
                 seen |= children() - pool
                 await asyncio.sleep(0.01)
             assert seen, "the build runs in a process of its own"
-            assert cache.index is not None and len(cache.index) > 50
+            assert cache.index is not None
+            assert len(cache.index) > 50
             assert children() == pool
     asyncio.run(scenario())
 
@@ -145,7 +148,8 @@ def test_a_worn_store_handle_is_reopened_once_the_worker_is_idle(
         deadline = time.monotonic() + 10
         while not refreshed and time.monotonic() < deadline:
             time.sleep(IDLE_BEFORE_REFRESH)
-        assert len(refreshed) == 1 and refreshed[0] > 0
+        assert len(refreshed) == 1
+        assert refreshed[0] > 0
         assert policies() == 5, "the reopened handle answers"
     finally:
         ours.close()
@@ -221,7 +225,9 @@ def test_an_answer_is_cut_at_its_byte_limit(corpus_store_path: Path) -> None:
     store = ox.Store.read_only(str(corpus_store_path))
     whole = execute(store, QueryJob(LONG_TEXTS, JSON, 10_000))
     cut = execute(store, QueryJob(LONG_TEXTS, JSON, 10_000), answer_bytes=2**20)
-    assert not whole.truncated and len(json.loads(whole.body)["results"]["bindings"]) == 200
-    assert cut.truncated and json.loads(cut.body)["truncated"] is True
+    assert not whole.truncated
+    assert len(json.loads(whole.body)["results"]["bindings"]) == 200
+    assert cut.truncated
+    assert json.loads(cut.body)["truncated"] is True
     assert len(json.loads(cut.body)["results"]["bindings"]) == 5
     assert 2**20 - 200_000 < len(cut.body) < 2**20

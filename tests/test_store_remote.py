@@ -98,7 +98,7 @@ def test_binding_clauses_serialise_terms(bindings: dict[str, Node], block: str) 
 def test_values_refuse_blank_nodes_and_groupless_queries() -> None:
     with pytest.raises(TypeError):
         binding_clauses({"x": BNode()})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no WHERE group"):
         bind_values("DESCRIBE <http://e/x>", {"x": P})
     assert bind_values("SELECT * {}", None) == "SELECT * {}"
 
@@ -146,7 +146,8 @@ def test_tagged_literal_bound_through_a_subquery(label: Literal, remote: RemoteS
     assert remote.query(query, {"city": label}) == embedded.query(query, {"city": label})
     if label.language == "zh":
         found = remote.query(query, {"city": label})
-        assert isinstance(found, Solutions) and len(found.rows) == 1
+        assert isinstance(found, Solutions)
+        assert len(found.rows) == 1
 
 
 def own_graphs(result: object) -> object:
@@ -247,7 +248,8 @@ def test_a_comment_with_update_words_leaves_a_query_a_query(remote: RemoteStore)
     """A run of comment lines naming copy, add or load (as curated query headers may) is no update."""
     sparql = "#+ the copy its facts come from\n#+ add one\n#+ load it\nSELECT (1 AS ?one) WHERE {}"
     result = remote.query(sparql)
-    assert isinstance(result, Solutions) and len(result.rows) == 1
+    assert isinstance(result, Solutions)
+    assert len(result.rows) == 1
 
 
 @pytest.mark.parametrize("name", sorted(load_library()))
@@ -286,7 +288,8 @@ def test_curated_queries_same_answer_through_workers(name: str, engine: Engine, 
 def test_worker_endpoint_graph_answers(engine: Engine, remote: RemoteStore) -> None:
     endpoint = Endpoint(engine.query, timeout=30)
     answer = endpoint.query(f"CONSTRUCT WHERE {{ ?p a <{P}> }}")
-    assert isinstance(answer, list) and all(isinstance(t, ox.Triple) for t in answer)
+    assert isinstance(answer, list)
+    assert all(isinstance(t, ox.Triple) for t in answer)
     assert len(answer) == len(remote.documents())
 
 
@@ -356,13 +359,15 @@ def test_service_sparql_over_the_engine(query: str, method: str, service_url: st
     assert isinstance(answer, dict)
     there = [{name: term["value"] for name, term in row.items()} for row in answer["results"]["bindings"]]
     here = embedded.query(query)
-    assert isinstance(here, Solutions) and here.rows
+    assert isinstance(here, Solutions)
+    assert here.rows
     assert there == [{name: str(term) for name, term in row.items()} for row in here.rows]
 
 
 def test_service_sparql_graphs_booleans_and_errors(service_url: str, remote: RemoteStore) -> None:
     ask = client(service_url, f"ASK {{ ?p a <{P}> }}").queryAndConvert()
-    assert isinstance(ask, dict) and ask["boolean"] is True
+    assert isinstance(ask, dict)
+    assert ask["boolean"] is True
     turtle = client(service_url, f"CONSTRUCT WHERE {{ ?p a <{P}> }}", fmt=TURTLE).query().response.read()
     policies = Graph().parse(data=turtle, format="turtle")
     assert {str(s) for s in policies.subjects()} == {entry.policy for entry in remote.documents()}

@@ -57,13 +57,17 @@ def test_a_drafters_word_is_matched_on_the_terms_of_policy_texts(family: str) ->
     query, term = SYNONYM_FAMILIES[family]
     words = understand(query).words
     parts = [term] if term in words else [t for t in tokens(term) if t not in stop_words()]
-    assert parts and all(part in words for part in parts), (query, sorted(words))
+    assert parts, query
+    assert all(part in words for part in parts), (query, sorted(words))
 
 
 @pytest.mark.parametrize("row", list(family_rows("synonyms")), ids=lambda row: "/".join(row[:2]))
 def test_every_synonym_row_is_well_formed(row: tuple[str, ...]) -> None:
     family, word, terms = row
-    assert family and word and all(terms.split("|")) and word not in terms.split("|")
+    assert family
+    assert word
+    assert all(terms.split("|"))
+    assert word not in terms.split("|")
 
 
 def test_no_word_is_listed_twice() -> None:
@@ -86,7 +90,8 @@ def test_every_stop_word_family_has_an_example_here() -> None:
 @pytest.mark.parametrize("family", sorted(STOP_FAMILIES))
 def test_stop_words_are_not_matched(family: str) -> None:
     query, word = STOP_FAMILIES[family]
-    assert word in stop_words() and word not in understand(query).words
+    assert word in stop_words()
+    assert word not in understand(query).words
 
 
 @pytest.mark.parametrize(("query", "topic"), [
@@ -110,7 +115,8 @@ def test_colloquial_hidden_labels_name_their_topic(query: str, topic: str) -> No
     ("加大资金投入", "Funding"),
 ])
 def test_generic_words_alone_name_no_topic(query: str, not_named: str) -> None:
-    assert not_named in generic_words() and not_named not in about(query)
+    assert not_named in generic_words()
+    assert not_named not in about(query)
 
 
 @pytest.mark.parametrize(("query", "topic"), [

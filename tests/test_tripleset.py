@@ -37,7 +37,9 @@ def test_remove_and_pickle() -> None:
     graph.remove((A, B, None))
     assert set(graph) == {(C, B, A), (A, C, Literal("1", datatype=URIRef("urn:x:n"))), (B, B, B)}
     copy = pickle.loads(pickle.dumps(graph))
-    assert set(copy) == set(graph) and len(copy) == 3 and copy.identifier == URIRef("urn:x:g")
+    assert set(copy) == set(graph)
+    assert len(copy) == 3
+    assert copy.identifier == URIRef("urn:x:g")
 
 
 def test_corpus_graph_lookups(corpus_graphs: dict[str, DocumentGraph]) -> None:

@@ -170,7 +170,8 @@ def test_corpus_line_units_are_distributed_not_across_commas(quanzhou: PolicyRec
     assert names[:6] == ["市委宣传部（版权局）", "市市场监管局", "市公安局",
                          "市中级人民法院", "市人民检察院", "泉州海关"]
     names = [u.name for u in _measure(quanzhou, "14").responsible_units]
-    assert "人民银行泉州市中心支行" in names and "市人民银行泉州市中心支行" not in names
+    assert "人民银行泉州市中心支行" in names
+    assert "市人民银行泉州市中心支行" not in names
 
 
 def test_corpus_body_clauses_add_units(quanzhou: PolicyRecord) -> None:
@@ -201,4 +202,5 @@ def test_extract_keeps_the_rest_of_the_measure() -> None:
     document = segment(read_file(CORPUS / "001_0fbb60d79ac4499f.txt"))
     record = replace(PolicyRecord(source="x", jurisdiction=CITY), measures=(measure,))
     out = units.extract(document, record).measures[0]
-    assert out.title == "甲" and [u.name for u in out.responsible_units] == ["市科技局", "市财政局"]
+    assert out.title == "甲"
+    assert [u.name for u in out.responsible_units] == ["市科技局", "市财政局"]

@@ -97,7 +97,8 @@ def test_corpus_statuses(stem: str) -> None:
     assert (validity.in_force_from.date if validity.in_force_from else None) == start
     assert (validity.until.date if validity.until else None) == until
     if sentence:
-        assert validity.until is not None and sentence in validity.until.sentence
+        assert validity.until is not None
+        assert sentence in validity.until.sentence
     assert status(date(2026, 12, 5), in_force_from=start, issued=record.date_issued, until=until) == expected
 
 
@@ -221,7 +222,8 @@ def test_a_stored_policy_that_repeals_another_ends_it(tmp_path: Path) -> None:
     def on(day: str) -> str:
         rows = store.query(status_query(), {"date": Literal(day, datatype=XSD.date),
                                             "policy": URIRef(str(entry.policy))})
-        assert isinstance(rows, Solutions) and len(rows.rows) == 1
+        assert isinstance(rows, Solutions)
+        assert len(rows.rows) == 1
         return str(rows.rows[0]["status"])
 
     load_vocabulary(store)

@@ -145,59 +145,88 @@ def incentives_in(text: str) -> tuple[Incentive, ...]:
     cap of its own; only a cap with nothing to
     limit stands alone.
     """
-    found: list[Incentive] = []
-    open_rate: int | None = None
-    open_fixed: list[int] = []
-    carried: list[int] = []
-    """Fixed grants of the sentence before a ；, for a cap that follows on its own."""
-    floor, last_clause, last_sentence = 0, (0, 0), (0, 0)
+    reading = _Reading(text)
     for figure in _figures(text):
-        clause = text[figure.clause[0] : figure.clause[1]]
-        if figure.sentence != last_sentence:
-            carried = open_fixed if text[last_sentence[1] : last_sentence[1] + 1] in "；;" else []
-            open_fixed, last_sentence = [], figure.sentence
-        if figure.clause != last_clause:
-            floor, last_clause = last_clause[1], figure.clause
-            between = text[floor : figure.clause[0]]
-            if any(_opens_condition(c) for c in CLAUSE_END.split(between)) or _opens_condition(clause):
-                open_fixed, carried = [], []
+        reading.take(figure)
+    return tuple(reading.found)
+
+
+class _Reading:
+    """The grants of one text read so far, and those a cap further on may still limit."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[Incentive] = []
+        self.open_rate: int | None = None
+        self.open_fixed: list[int] = []
+        self.carried: list[int] = []
+        """Fixed grants of the sentence before a ；, for a cap that follows on its own."""
+        self.floor, self.last_clause, self.last_sentence = 0, (0, 0), (0, 0)
+
+    def take(self, figure: _Figure) -> None:
+        """Read one figure: a rate grant, a threshold, a cap, a budget line or a fixed grant."""
+        text = self.text
+        clause = self._enter(figure)
         if re.search(pattern(TERMS, "penalty"), clause):
-            continue
+            return
         at = figure.start - figure.clause[0]
-        span = (figure.start, figure.end)
-        condition = _condition(text, figure, floor)
+        condition = _condition(text, figure, self.floor)
         if figure.is_rate:
-            if not _is_rate(text, figure) or clause.rstrip().endswith("的"):
-                continue
-            if open_rate is not None and found[open_rate].rate == figure.value:
-                continue
-            sentence = text[figure.sentence[0] : figure.sentence[1]]
-            kind = _kind(clause, at) or _kind(sentence, figure.start - figure.sentence[0])
-            found.append(Incentive(kind or "other", rate=figure.value, condition=condition,
-                                   per=_per(text, figure), span=span))
-            open_rate, open_fixed = len(found) - 1, []
+            self._rate(figure, clause, at, condition)
         elif _is_threshold(text, figure):
-            continue
+            return
         elif _is_cap(text, figure):
-            limited = [open_rate] if open_rate is not None else open_fixed or carried
-            if not limited and re.search(pattern(TERMS, "total"), clause):
-                limited = [k for k, grant in enumerate(found) if grant.amount_cny is not None
-                           and grant.cap_cny is None]
-            for index in limited:
-                grant = found[index]
-                found[index] = replace(grant, cap_cny=figure.value, per=grant.per or _per(text, figure))
-            if not limited and (kind := _kind(clause, at)):
-                found.append(Incentive(kind, cap_cny=figure.value, condition=condition,
-                                       per=_per(text, figure), span=span))
-            open_rate, open_fixed = None, []
+            self._cap(figure, clause, at, condition)
         elif re.search(pattern(TERMS, "budget"), clause):
-            continue
+            return
         elif kind := _kind(clause, at):
-            found.append(Incentive(kind, amount_cny=figure.value, condition=condition,
-                                   per=_per(text, figure), recipient=_recipient(text, figure), span=span))
-            open_rate, carried = None, []
-            open_fixed.append(len(found) - 1)
-    return tuple(found)
+            self.found.append(Incentive(kind, amount_cny=figure.value, condition=condition,
+                                        per=_per(text, figure), recipient=_recipient(text, figure),
+                                        span=(figure.start, figure.end)))
+            self.open_rate, self.carried = None, []
+            self.open_fixed.append(len(self.found) - 1)
+
+    def _enter(self, figure: _Figure) -> str:
+        """The figure's clause; a new sentence or a clause that states who qualifies closes the
+        grants a cap could still limit."""
+        text = self.text
+        clause = text[figure.clause[0] : figure.clause[1]]
+        if figure.sentence != self.last_sentence:
+            after = text[self.last_sentence[1] : self.last_sentence[1] + 1]
+            self.carried = self.open_fixed if after in "；;" else []
+            self.open_fixed, self.last_sentence = [], figure.sentence
+        if figure.clause != self.last_clause:
+            self.floor, self.last_clause = self.last_clause[1], figure.clause
+            between = text[self.floor : figure.clause[0]]
+            if any(_opens_condition(c) for c in CLAUSE_END.split(between)) or _opens_condition(clause):
+                self.open_fixed, self.carried = [], []
+        return clause
+
+    def _rate(self, figure: _Figure, clause: str, at: int, condition: str | None) -> None:
+        text = self.text
+        if not _is_rate(text, figure) or clause.rstrip().endswith("的"):
+            return
+        if self.open_rate is not None and self.found[self.open_rate].rate == figure.value:
+            return
+        sentence = text[figure.sentence[0] : figure.sentence[1]]
+        kind = _kind(clause, at) or _kind(sentence, figure.start - figure.sentence[0])
+        self.found.append(Incentive(kind or "other", rate=figure.value, condition=condition,
+                                    per=_per(text, figure), span=(figure.start, figure.end)))
+        self.open_rate, self.open_fixed = len(self.found) - 1, []
+
+    def _cap(self, figure: _Figure, clause: str, at: int, condition: str | None) -> None:
+        text, found = self.text, self.found
+        limited = [self.open_rate] if self.open_rate is not None else self.open_fixed or self.carried
+        if not limited and re.search(pattern(TERMS, "total"), clause):
+            limited = [k for k, grant in enumerate(found) if grant.amount_cny is not None
+                       and grant.cap_cny is None]
+        for index in limited:
+            grant = found[index]
+            found[index] = replace(grant, cap_cny=figure.value, per=grant.per or _per(text, figure))
+        if not limited and (kind := _kind(clause, at)):
+            found.append(Incentive(kind, cap_cny=figure.value, condition=condition,
+                                   per=_per(text, figure), span=(figure.start, figure.end)))
+        self.open_rate, self.open_fixed = None, []
 
 
 def _with_incentives(document: Document, measure: Measure) -> Measure:

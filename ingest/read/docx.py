@@ -139,7 +139,8 @@ class _Numbering:
 
     def _levels(self, num_id: str) -> dict[int, tuple[str, str, str]]:
         """level → (number format, label pattern such as %1、, start value)."""
-        assert self._root is not None
+        if self._root is None:
+            return {}
         num = self._root.find(f"{qn('w:num')}[@{qn('w:numId')}='{num_id}']")
         if num is None:
             return {}

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from ingest.vocab import ELI, PKG
 
 __all__ = ["DocumentEntry", "DocumentWrite", "QueryResult", "Removal", "Solutions", "Store",
-           "StoreUnreachable", "connect"]
+           "StoreUnreachable", "connect", "select"]
 
 
 class StoreUnreachable(OSError):
@@ -163,6 +163,14 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the engine (file locks, connections)."""
         ...
+
+
+def select(store: Store, sparql: str, bindings: Mapping[str, Node] | None = None) -> Solutions:
+    """The solutions of a SELECT query; TypeError for a query of another form."""
+    result = store.query(sparql, bindings)
+    if not isinstance(result, Solutions):
+        raise TypeError(f"a SELECT query was expected, not one answered by {type(result).__name__}")
+    return result
 
 
 def connect(path: Path, endpoint: str | None = None, update_endpoint: str | None = None) -> Store:

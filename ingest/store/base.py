@@ -13,7 +13,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 from rdflib.util import guess_format
 
-from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Solutions
+from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Solutions, select
 from ingest.store.copies import (
     CopyPlan,
     StoredCopy,
@@ -155,7 +155,8 @@ class SparqlStore(ABC):
     def _fact_bearing(self, copy: StoredCopy) -> DocumentWrite:
         """The write of the copy that supplies the facts now, read back to be held."""
         graph, entities = self.query(primary_query(copy.graph)), self.query(entities_query(copy.graph))
-        assert isinstance(graph, Graph) and isinstance(entities, Graph)
+        if not isinstance(graph, Graph) or not isinstance(entities, Graph):
+            raise TypeError(f"{copy.graph}: the store answered a CONSTRUCT with no graph")
         return DocumentWrite.of(URIRef(copy.graph), graph, copy.source, entities)
 
     @staticmethod
@@ -169,6 +170,4 @@ class SparqlStore(ABC):
                              copy_of, plan.kept_as_copies.get(write.source, ()))
 
     def _select(self, sparql: str) -> Solutions:
-        result = self.query(sparql)
-        assert isinstance(result, Solutions)
-        return result
+        return select(self, sparql)

@@ -79,27 +79,37 @@ def plan_copies(writes: Sequence[DocumentWrite], stored: Iterable[StoredCopy]) -
         policy = str(write.policy)
         if policy not in order:
             order.append(policy)
-        held = [h for h in holders.get(policy, []) if _source(h) != write.source]
-        current = before.get(policy)
-        if current is not None and _source(current) == write.source:
-            current = write  # a re-ingest of the fact-bearing file keeps its role on a tie
-        holders[policy] = [*held, write]
-        best = max(holders[policy], key=lambda h: (_fullness(h), h is current))
-        if best is write and current is not None and current is not write:
-            plan.kept_as_copies[write.source] = (_source(current),)
-        before[policy] = best
+        before[policy] = _fullest(plan, write, holders.setdefault(policy, []), before.get(policy))
     for policy in order:
-        best = before[policy]
-        if not (isinstance(best, StoredCopy) and best.primary):
-            plan.primaries.append(best)
-        for holder in holders[policy]:
-            if holder is best:
-                continue
-            if isinstance(holder, DocumentWrite) or holder.primary:
-                plan.copies.append(holder)
-            if isinstance(holder, DocumentWrite):
-                plan.copy_of[holder.source] = _source(best)
+        _settle(plan, before[policy], holders[policy])
     return plan
+
+
+def _fullest(plan: CopyPlan, write: DocumentWrite, holders: list[DocumentWrite | StoredCopy],
+             current: DocumentWrite | StoredCopy | None) -> DocumentWrite | StoredCopy:
+    """`write` joins the copies of its policy (in place of an earlier copy of its file); the copy
+    that supplies the facts now, the one that did (`current`) staying on a tie."""
+    holders[:] = [*(h for h in holders if _source(h) != write.source), write]
+    if current is not None and _source(current) == write.source:
+        current = write  # a re-ingest of the fact-bearing file keeps its role on a tie
+    best = max(holders, key=lambda h: (_fullness(h), h is current))
+    if best is write and current is not None and current is not write:
+        plan.kept_as_copies[write.source] = (_source(current),)
+    return best
+
+
+def _settle(plan: CopyPlan, best: DocumentWrite | StoredCopy,
+            holders: list[DocumentWrite | StoredCopy]) -> None:
+    """Put the fullest copy of one policy and its other copies in the plan."""
+    if not (isinstance(best, StoredCopy) and best.primary):
+        plan.primaries.append(best)
+    for holder in holders:
+        if holder is best:
+            continue
+        if isinstance(holder, DocumentWrite) or holder.primary:
+            plan.copies.append(holder)
+        if isinstance(holder, DocumentWrite):
+            plan.copy_of[holder.source] = _source(best)
 
 
 @dataclass(frozen=True)
@@ -196,7 +206,8 @@ def copy_graph(policy: str, source: str) -> URIRef:
 def copy_update(write: DocumentWrite, when: str) -> str:
     """Operations that catalogue `write` as a held copy of its policy (no prologue): its earlier
     graphs go, its description graph and its catalogue entry (with the whole graph as text) come."""
-    assert write.policy is not None
+    if write.policy is None:
+        raise ValueError(f"{write.source}: a copy is held for its policy, and this document has none")
     graph = copy_graph(str(write.policy), write.source)
     node = URIRef(str(graph).removesuffix("/graph"))
     partial = f"; pkg:partialReason {Literal(write.partial).n3()} " if write.partial else ""

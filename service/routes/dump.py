@@ -108,5 +108,6 @@ def _select(endpoint: str, query: str, timeout: float) -> list[tuple[Any, ...]]:
     except RemoteStoreError as error:
         raise Unavailable(f"the store at {endpoint} did not answer: {error}") from error
     solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    assert isinstance(solutions, ox.QuerySolutions)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise Unavailable(f"the store at {endpoint} answered a SELECT without solutions")
     return [tuple(row) for row in solutions]

@@ -228,7 +228,7 @@ def _row(store: ox.Store, terms: dict[str, object]) -> dict[str, dict[str, str]]
     return row
 
 
-def _fill(page: Page, outgoing: list[dict], incoming: list[dict]) -> None:
+def _fill(page: Page, outgoing: list[dict[str, Any]], incoming: list[dict[str, Any]]) -> None:
     """Group links by property; labels of properties and concepts come from the vocabulary."""
     store = vocabulary_store()
     by_property: dict[str, list[Value]] = defaultdict(list)
@@ -315,9 +315,9 @@ async def _ask(runner: QueryRunner, query: str, entity: ox.NamedNode) -> bool:
     return bool(json.loads(result.body)["boolean"])
 
 
-async def _select(runner: QueryRunner, query: str, entity: ox.NamedNode) -> list[dict]:
+async def _select(runner: QueryRunner, query: str, entity: ox.NamedNode) -> list[dict[str, Any]]:
     """SPARQL JSON bindings of a query about `entity`, bound as an RDF term, never pasted."""
     result = await runner.run(QueryJob(query=query, fmt=JSON, result_limit=INCOMING_LIMIT * 10,
                                        substitutions=(("entity", entity),)))
-    rows: list[dict] = json.loads(result.body)["results"]["bindings"]
+    rows: list[dict[str, Any]] = json.loads(result.body)["results"]["bindings"]
     return rows

@@ -124,6 +124,7 @@ def get_search_index(request: Request) -> SearchIndexCache:
 
 
 SearchIndexDep = Annotated[SearchIndexCache, Depends(get_search_index)]
+NOTHING_ASKED = "give the query text `q` or a filter (jurisdiction, province, topic, year, type, validity)"
 
 
 @router.get("/search", response_model=SearchAnswer, responses={
@@ -163,8 +164,7 @@ async def search(
     query = SearchQuery(q, filters, limit or 10, offset or 0, facet_limit or FACET_VALUES)
     asked = bool(q.strip()) or filters != Filters()
     if not asked and fmt != HTML:
-        raise BadRequest("give the query text `q` or a filter "
-                         "(jurisdiction, province, topic, year, type, validity)")
+        raise BadRequest(NOTHING_ASKED)
     result = None
     if asked:
         index = await cache.current(runner)
@@ -173,7 +173,8 @@ async def search(
     if fmt == HTML:
         return await search_page(request, runner, query, answer(result, originals) if result else None,
                                  topic_choices())
-    assert result is not None
+    if result is None:  # not reached: a JSON request without words or filters is refused above
+        raise BadRequest(NOTHING_ASKED)
     body = answer(result, originals)
     return Response(body.model_dump_json(), media_type=JSON_BODY.media_type, headers={"Vary": "Accept"})
 

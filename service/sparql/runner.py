@@ -211,7 +211,8 @@ class QueryRunner:
         try:
             async with asyncio.timeout(seconds):
                 reply = await _message(worker)
-            assert isinstance(reply, QueryResult | Failure)
+            if not isinstance(reply, QueryResult | Failure):
+                raise TypeError(f"a query worker replied with {type(reply).__name__}")
             return reply
         except TimeoutError:
             worker.process.kill()
@@ -259,11 +260,13 @@ class QueryRunner:
         worker = _Worker(process, replies, jobs, spare)
         self._all.append(worker)
         with suppress(asyncio.IncompleteReadError, ConnectionError):  # if it died, its first job says so
-            assert await _message(worker) == READY  # it takes jobs at once, not after its imports
+            if await _message(worker) != READY:  # it takes jobs at once, not after its imports
+                raise RuntimeError("a query worker did not say it was ready")
         return worker
 
 
 async def _message(worker: _Worker) -> object:
     """The next message from `worker`."""
     (size,) = HEADER.unpack(await worker.replies.readexactly(HEADER.size))
-    return pickle.loads(await worker.replies.readexactly(size))
+    # the socket joins the service to a worker process it started; nothing else writes to it
+    return pickle.loads(await worker.replies.readexactly(size))  # noqa: S301

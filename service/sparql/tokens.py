@@ -56,8 +56,7 @@ class Token(NamedTuple):
 def tokens(query: str) -> Iterator[Token]:
     """The tokens of `query` in order, without white space and comments."""
     for match in _TOKEN.finditer(query):
-        kind = match.lastgroup
-        assert kind is not None
+        kind = match.lastgroup or ""  # every alternative of _TOKEN is a named group
         if kind not in _SKIPPED:
             yield Token(kind, match.group())
 
