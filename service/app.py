@@ -80,7 +80,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.store_counts = home.store_counts(StoreStamp(path))
     app.state.policy_list = home.policy_list(StoreStamp(path))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"])
+                       allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"],
+                       allow_private_network=True)  # a hosted query editor may reach an intranet service
     for error in (ServiceError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(error, handle_error_page)
     app.mount("/static", static_files(), name="static")

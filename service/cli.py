@@ -36,11 +36,15 @@ from service.batch import (
 )
 from service.config import Settings, SettingsError
 from service.curated import ParameterError, load_library, page_bounds, paged
-from service.errors import ServiceError
+from service.errors import BadRequest, Refused, ServiceError
+from service.sparql.guard import inspect
+from service.sparql.protocol import READ_ONLY
 
 app = typer.Typer(help="policykg: a knowledge graph of Chinese local IP policy documents.",
                   no_args_is_help=True, add_completion=False)
 
+UPDATE_REFUSED = ("SPARQL Update is refused: policykg query only reads the store "
+                  "(change it with policykg ingest, load or remove)")
 Files = Annotated[list[Path], typer.Argument(
     help="Policy documents (.txt, .html, .docx, .pdf, .md); folders are read whole.")]
 MaxSize = Annotated[float, typer.Option(
@@ -311,14 +315,24 @@ def query(
     ctx: typer.Context,
     sparql: Annotated[str, typer.Argument(help="A .rq file, or the query text itself.")],
 ) -> None:
-    """Run a SPARQL query over the store and print its rows as a tab-separated table."""
-    path = Path(sparql)
-    text = path.read_text(encoding="utf-8") if sparql.endswith(".rq") or path.is_file() else sparql
+    """Run a SPARQL query over the store and print its rows as a tab-separated table; read-only,
+    with the endpoint's rules (no SERVICE, the same limits)."""
+    text, source = query_text(sparql)
+    try:
+        inspect(text)
+    except Refused as error:
+        message = UPDATE_REFUSED if error.message == READ_ONLY else error.message
+        typer.echo(f"error: {source}: query: {message}", err=True)
+        raise typer.Exit(2) from error
+    except BadRequest as error:
+        typer.echo(f"error: {source}: query: {error.message}", err=True)
+        raise typer.Exit(2) from error
     with open_store(ctx.obj) as store:
         try:
             result = store.query(text)
         except (SyntaxError, ValueError, RuntimeError) as error:
-            typer.echo(f"error: query: {error}", err=True)
+            kind = "SPARQL syntax error: " if isinstance(error, SyntaxError) else ""
+            typer.echo(f"error: {source}: query: {kind}{' '.join(str(error).split())}", err=True)
             raise typer.Exit(1) from error
     if isinstance(result, Solutions):
         print_table(result)
@@ -326,6 +340,32 @@ def query(
         typer.echo(str(result).lower())
     else:
         typer.echo(result.serialize(format="turtle"))
+
+
+def query_text(sparql: str) -> tuple[str, str]:
+    """The query of `policykg query`, and what to call it in messages: a file's text (a .rq file, or
+    any file that exists), else the argument itself."""
+    path = Path(sparql)
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a query text too long or odd for a file name
+        exists = False
+    if not (sparql.endswith(".rq") or exists):
+        return sparql, "query text"
+    if exists and not path.is_file():
+        typer.echo(f"error: {path.name}: query: not a file", err=True)
+        raise typer.Exit(2)
+    try:
+        return path.read_text(encoding="utf-8"), path.name
+    except FileNotFoundError as error:
+        typer.echo(f"error: {path.name}: query: no such file", err=True)
+        raise typer.Exit(2) from error
+    except UnicodeDecodeError as error:
+        typer.echo(f"error: {path.name}: query: not UTF-8 text (byte {error.start})", err=True)
+        raise typer.Exit(2) from error
+    except OSError as error:
+        typer.echo(f"error: {path.name}: query: {error.strerror}", err=True)
+        raise typer.Exit(2) from error
 
 
 @app.command()
@@ -344,6 +384,10 @@ def queries(
         return
     if name not in library:
         typer.echo(f"error: queries: no curated query {name!r}; try: {', '.join(library)}", err=True)
+        raise typer.Exit(2)
+    malformed = [item for item in param or [] if "=" not in item]
+    if malformed:
+        typer.echo(f"error: queries: {name}: --param takes NAME=VALUE, not {malformed[0]!r}", err=True)
         raise typer.Exit(2)
     raw = dict(item.partition("=")[::2] for item in param or [])
     try:
@@ -438,5 +482,29 @@ def print_table(result: Solutions) -> None:
         typer.echo("\t".join(cells))
 
 
+GLOBAL_OPTIONS = ("--store", "--endpoint", "--update-endpoint")
+"""Options of every command, which a user may give after the command's name too."""
+
+
+def global_options_first(argv: list[str]) -> list[str]:
+    """`policykg ingest x --store S` read as `policykg --store S ingest x` (up to a `--`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while position < len(argv):
+        argument = argv[position]
+        if argument == "--":
+            rest += argv[position:]
+            break
+        if argument.partition("=")[0] in GLOBAL_OPTIONS:
+            taken = 1 if "=" in argument else 2
+            front += argv[position:position + taken]
+            position += taken
+            continue
+        rest.append(argument)
+        position += 1
+    return front + rest
+
+
 def main() -> None:
-    app()
+    app(args=global_options_first(sys.argv[1:]))

@@ -11,8 +11,6 @@ requests between two chunks. Any other query is one evaluation without a result 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from typing import Any
 import orjson
 
 from service.paging import City, Rows, evaluate
-from service.sparql.formats import JSON
+from service.sparql.formats import JSON, csv_lines
 from service.sparql.runner import INTERNAL_ROWS, QueryJob, QueryRunner
 
 __all__ = ["BOM", "EXPORT_CITIES", "Chunk", "chunks", "csv_lines", "csv_stream", "json_stream", "plain"]
@@ -96,12 +94,6 @@ async def _chained(first: Chunk, rest: AsyncIterator[Chunk]) -> AsyncIterator[Ch
     yield first
     async for chunk in rest:
         yield chunk
-
-
-def csv_lines(rows: Sequence[Sequence[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
 
 
 def plain(term: dict[str, str]) -> object:

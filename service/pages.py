@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import Request, Response
@@ -30,8 +31,12 @@ _JSON = Format("json", "application/json")
 
 
 def href(iri: str) -> str:
-    """The service path that dereferences `iri`, or the IRI itself when it is not ours."""
-    return "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
+    """The service path that dereferences `iri`, the IRI itself when it is another site's http(s) IRI,
+    or "" (no link) for any other scheme: a `javascript:` or `data:` IRI in the data never becomes a
+    link to follow."""
+    if iri.startswith(BASE):
+        return "/" + iri[len(BASE):]
+    return iri if urlsplit(iri).scheme.lower() in ("http", "https") else ""
 
 
 def local_name(iri: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -277,3 +279,50 @@ def test_a_field_that_disagrees_with_the_text_is_a_warning_line(tmp_path: Path) 
     assert code == 0
     assert ("warning: page.txt: metadata: 发文字号 '泉政文〔2021〕71号' of the labelled fields differs from "
             "'泉政文〔2021〕70号' in the text; the field is kept") in err.splitlines()
+
+
+def policykg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command, as a user runs it (options after the command's name included)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("POLICYKG_")} | (env or {})
+    return subprocess.run([sys.executable, "-c", "from service.cli import main; main()", *args],
+                          capture_output=True, text=True, env=environment, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+
+
+@pytest.mark.parametrize(("args", "env", "line"), [
+    (("query", "nosuch.rq"), {}, "error: nosuch.rq: query: no such file"),
+    (("query", "INSERT DATA { <http://a> <http://b> <http://c> }"), {},
+     "error: query text: query: SPARQL Update is refused: policykg query only reads the store"),
+    (("query", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"), {},
+     "error: query text: query: SERVICE <http://127.0.0.1:9/> is not allowed"),
+    (("query", "ASK " + "{" * 100 + "}" * 100), {}, "error: query text: query: the query nests groups"),
+    (("query", "SELECT * WHERE { ?s ?p }"), {}, "error: query text: query: SPARQL syntax error: "),
+    (("documents",), {"POLICYKG_QUERY_TIMEOUT": "ten"},
+     "error: settings: POLICYKG_QUERY_TIMEOUT='ten': not a number of seconds"),
+    (("documents",), {"POLICYKG_RESULT_LIMIT": "1e3"},
+     "error: settings: POLICYKG_RESULT_LIMIT='1e3': not a whole number"),
+    (("documents",), {"POLICYKG_SPARQL_ENDPOINT": "localhost:7878/query"},
+     "error: settings: POLICYKG_SPARQL_ENDPOINT (--endpoint): 'localhost:7878/query' is not an http"),
+    (("serve", "--query-workers", "0"), {},
+     "error: settings: POLICYKG_QUERY_WORKERS (--query-workers): 0 is out of range (1 to 64)"),
+    (("queries", "targets-by-indicator", "--param", "indicator"), {},
+     "error: queries: targets-by-indicator: --param takes NAME=VALUE, not 'indicator'"),
+    (("queries", "targets-by-indicator", "--param", "colour=red"), {},
+     "error: queries: targets-by-indicator: unknown parameter 'colour'"),
+])
+def test_a_users_mistake_is_one_line_without_a_traceback(tmp_path: Path, args: tuple[str, ...],
+                                                          env: dict[str, str], line: str) -> None:
+    run = policykg(*args, "--store", str(tmp_path / "store"), env=env)
+    assert run.returncode in (1, 2)
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+    assert run.stderr.startswith(line), run.stderr
+
+
+def test_store_options_go_before_or_after_the_command(tmp_path: Path) -> None:
+    sample = sorted(CORPUS.glob("*.txt"))[0]
+    assert policykg("ingest", str(sample), "--store", str(tmp_path / "store")).returncode == 0
+    query = "ASK { ?p a <https://w3id.org/policykg/def#Policy> }"
+    after = policykg("query", query, f"--store={tmp_path / 'store'}")
+    before = policykg("--store", str(tmp_path / "store"), "query", query)
+    elsewhere = policykg("query", query, "--store", str(tmp_path / "empty"))
+    assert (after.stdout, before.stdout, elsewhere.stdout) == ("true\n", "true\n", "false\n")

@@ -6,8 +6,6 @@ permalink, and a CSV export of the results."""
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -25,6 +23,7 @@ from service.pages import html
 from service.search import Query as SearchQuery
 from service.search_facets import Filters
 from service.source_text import Span, segments
+from service.sparql.formats import csv_lines
 
 router = APIRouter(include_in_schema=False)
 EXPORT_LIMIT = 1000
@@ -106,12 +105,9 @@ async def export(request: Request, runner: RunnerDep) -> Response:
         raise BadRequest("give the query text `q` or a filter")
     index = await request.app.state.search.current(runner)
     result = await asyncio.to_thread(index.search, SearchQuery(text, filters, EXPORT_LIMIT, 0))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for hit in result.hits:
-        writer.writerow([hit.jurisdiction, hit.policy_title, hit.doc_number, hit.date, hit.path, hit.title,
-                         hit.quote, "；".join(money_lines(list(hit.money))),
-                         "、".join(u.name for u in hit.units), hit.measure])
-    return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+    rows = ([hit.jurisdiction, hit.policy_title, hit.doc_number, hit.date, hit.path, hit.title, hit.quote,
+             "；".join(money_lines(list(hit.money))), "、".join(u.name for u in hit.units), hit.measure]
+            for hit in result.hits)
+    return Response(("\ufeff" + csv_lines([EXPORT_COLUMNS, *rows])).encode("utf-8"),
+                    media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="search.csv"'})

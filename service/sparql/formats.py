@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -20,6 +21,9 @@ from service.errors import NotAcceptable
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XML_WHITESPACE = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}  # kept as characters, not trimmed by parsers
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula in a CSV cell (OWASP, CSV injection)."""
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -129,14 +133,28 @@ def write_solutions(variables: Sequence[str], rows: Iterable[Row], fmt: Format, 
     if fmt == XML:
         return _xml_solutions(variables, rows).encode()
     if fmt == CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([_csv_term(term) for term in row] for row in rows)
-        return buffer.getvalue().encode()
+        return csv_lines([variables, *([_csv_term(term) for term in row] for row in rows)]).encode()
     lines = ["\t".join(f"?{name}" for name in variables)]
     lines += ["\t".join(_tsv_term(term) for term in row) for row in rows]
     return ("\n".join(lines) + "\n").encode()
+
+
+def csv_lines(rows: Iterable[Sequence[object]]) -> str:
+    """Rows as CSV (RFC 4180, CRLF) whose cells a spreadsheet shows as text: the one writer of every
+    CSV the service gives out (/sparql, curated queries and their exports, search exports)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A cell that begins like a formula (= + - @, tab, carriage return) with an apostrophe before it,
+    so that Excel or LibreOffice shows it instead of running it (OWASP's rule for CSV injection;
+    a unit's name `=HYPERLINK(…)` taken from a document). A plain number (-5, +1.5e3) stays as it is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def write_triples(triples: Iterable[ox.Triple], fmt: Format, prefixes: dict[str, str]) -> bytes:

@@ -222,7 +222,10 @@ def main(source: Path | Endpoint, channel: socket.socket, parent: int, limits: W
     if limits.memory_bytes is not None:
         resource.setrlimit(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
     threading.stack_size(QUERY_STACK)
-    channel.sendall(framed(READY))
+    try:
+        channel.sendall(framed(READY))
+    except BrokenPipeError:  # the pool closed while this worker started
+        return
     loop = threading.Thread(target=serve, args=(source, channel, limits), name="policykg-query")
     loop.start()
     loop.join()
