@@ -2,7 +2,8 @@
 
 `serve(app)` runs the app in a thread on a free port of 127.0.0.1 and yields its base URL;
 `service_process(...)` starts `policykg serve` as a process of its own, freshly, as a user does;
-`sample_store(path)` writes the sample TriG documents and the W3C protocol test graphs.
+`sample_store(path)` writes the sample TriG documents and the W3C protocol test graphs;
+`search_ready(base)` waits, as a client told Retry-After does, until the search index is built.
 """
 
 from __future__ import annotations
@@ -76,6 +77,18 @@ def searchable(base: str, seconds: float = 300) -> str:
         assert time.monotonic() < deadline, f"no search index after {seconds:g} s"
         time.sleep(0.5)
     return base
+
+
+def search_ready(base: str, timeout: float = 300) -> None:
+    """Return once /search answers (a loaded machine may take longer than a search's first wait to
+    index even two documents: the service answers 503 with Retry-After meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = httpx.get(f"{base}/search", params={"q": "知识产权"}, timeout=60)
+        if response.status_code != 503 or time.monotonic() > deadline:
+            response.raise_for_status()
+            return
+        time.sleep(min(5, int(response.headers.get("Retry-After", "1"))))
 
 
 @contextmanager
