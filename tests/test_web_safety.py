@@ -51,8 +51,9 @@ def store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) ->
     for quad in titles:
         data.remove(quad)
         data.add(ox.Quad(quad.subject, quad.predicate, ox.Literal(FORMULA), quad.graph_name))
+    graph = titles[0].graph_name
     for target in ("javascript:alert(document.cookie)", "http://example.org/elsewhere"):
-        data.add(ox.Quad(ox.NamedNode(NOTE), ox.NamedNode(SEE_ALSO), ox.NamedNode(target), titles[0].graph_name))
+        data.add(ox.Quad(ox.NamedNode(NOTE), ox.NamedNode(SEE_ALSO), ox.NamedNode(target), graph))
     data.flush()
     del data
     return path
