@@ -17,6 +17,7 @@ from importlib import resources
 
 from ingest.errors import IngestError
 from ingest.read import SourceText
+from ingest.read.tables import labelled
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9, "两": 2}
@@ -250,13 +251,14 @@ def without_contents(lines: list[Line]) -> list[Line]:
 
 
 def _back_line(lines: list[Line], after: int) -> int:
-    """Index of the first line of the back matter after line `after`, or len(lines)."""
+    """Index of the first line of the back matter after line `after`, or len(lines): a colophon
+    line, a signature, site furniture, or a page's metadata table printed below the text."""
     for i in range(after + 1, len(lines)):
         text = lines[i].text
         signature = (_SIGNATURE.fullmatch(text) and i + 1 < len(lines)
                      and _DATE_LINE.fullmatch(lines[i + 1].text))
         chrome = len(text) <= _CHROME_LINE and text.startswith(site_chrome())
-        if _BACK_LINE.match(text) or signature or chrome:
+        if _BACK_LINE.match(text) or signature or chrome or labelled(text):
             while i - 1 > after and _distribution(lines[i - 1].text, lines[i - 2].text):
                 i -= 1
             return i

@@ -43,6 +43,11 @@ def test_title_and_issuer(front: str, title: str, issuer: str | None) -> None:
     (" 泰山政字[2022]6号", "泰山政字[2022]6号"),
     ("发文字号：闽政〔2020〕第3号", "闽政〔2020〕第3号"),
     ("根据闽知管〔2018〕9号文件精神，制定本方案。", None),
+    # a government order is numbered without a year: its header on one line or two
+    ("江门市人民政府令\n第12号", "江门市人民政府令第12号"),
+    ("江门市人民政府令（第 12 号）", "江门市人民政府令第12号"),
+    ("（2019年5月10日江门市人民政府令第12号公布　自2019年7月1日起施行）", "江门市人民政府令第12号"),
+    ("第12号", None),
 ])
 def test_doc_number(line: str, number: str | None) -> None:
     assert metadata_of(f"某市工作方案\n{line}\n").doc_number == number
@@ -63,6 +68,28 @@ def test_doc_number(line: str, number: str | None) -> None:
 ])
 def test_date_issued(front: str, back: str, date: str | None) -> None:
     assert metadata_of(front, back).date_issued == date
+
+
+@pytest.mark.parametrize(("front", "back", "issuer", "date"), [
+    ("江门市专利资助办法\n（2019年5月10日江门市人民政府令第12号公布　自2019年7月1日起施行）\n", "",
+     "江门市人民政府", "2019-05-10"),
+    ("江门市人民政府令\n第12号\n江门市专利资助办法\n", "", "江门市人民政府", None),
+])
+def test_government_order(front: str, back: str, issuer: str, date: str | None) -> None:
+    record = metadata_of(front, back)
+    assert (record.issuer, record.date_issued) == (issuer, date)
+
+
+@pytest.mark.parametrize(("front", "back", "issuer"), [
+    # a department named by its level takes the name of the jurisdiction the text names
+    ("关于组织申报2024年度泉州市知识产权专项资金项目的通知\n", "市市场监督管理局\n2024年3月1日\n",
+     "泉州市市场监督管理局"),
+    ("关于印发泰山区专利资助办法的通知\n", "区科技局\n2022年3月1日\n", "泰山区科技局"),
+    ("某某市知识产权工作方案\n", "市市场监督管理局\n2024年3月1日\n", "市市场监督管理局"),
+    ("济南市市中区知识产权工作方案\n", "市中区人民政府\n2024年3月1日\n", "市中区人民政府"),
+])
+def test_issuer_named_by_level(front: str, back: str, issuer: str) -> None:
+    assert metadata_of(front, back).issuer == issuer
 
 
 @pytest.mark.parametrize(("text", "context", "name", "level", "parent", "code"), [

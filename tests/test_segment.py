@@ -216,3 +216,12 @@ def test_corpus_back_matter() -> None:
     assert segment(source("001")).back.startswith("泉州市人民政府")
     assert segment(source("003")).back.startswith("公开方式")
     assert "知识产权强区" in segment(source("000")).front
+
+
+def test_metadata_table_below_the_text_is_back_matter() -> None:
+    """A page that prints its 政府信息公开 table after the text: the last item ends before it."""
+    document = doc("某市知识产权若干措施\n一、加强创造\n1.支持企业。每件奖励1万元。\n"
+                   "2.支持转化。每项奖励2万元。\n索引号：11350500003591037R/2021-12345\n"
+                   "发布机构：某市人民政府\n成文日期：2021-12-23\n")
+    assert document.sections[-1].children[-1].text == "2.支持转化。每项奖励2万元。"
+    assert document.back.startswith("索引号")

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from ingest.read.tables import metadata_labels
+from ingest.read.tables import bare_label, label_pattern, metadata_labels
 from ingest.segment import Line
 
 __all__ = ["FIELD_NAMES", "Fields", "labelled_fields"]
@@ -24,12 +23,6 @@ FIELD_NAMES = {"title": "标题", "doc_number": "发文字号", "issuer": "发�
                "date_published": "发布日期", "validity": "有效性", "date_in_force": "实施日期"}
 """How a warning names a field, as the tables print it."""
 _EMPTY = re.compile(r"[无/\-—－–]*")
-
-
-@cache
-def _label_pattern() -> re.Pattern[str]:
-    labels = "|".join(map(re.escape, sorted(metadata_labels(), key=len, reverse=True)))
-    return re.compile(rf"[【\[［]\s*(?P<bracketed>{labels})\s*[】\]］]\s*[：:]?|(?P<plain>{labels})\s*[：:]")
 
 
 @dataclass(frozen=True)
@@ -42,13 +35,13 @@ class Fields:
 
 def labelled_fields(lines: list[Line]) -> Fields:
     """The fields of every labelled line, and which lines they took."""
-    pattern = _label_pattern()
+    pattern = label_pattern()
     labels = metadata_labels()
     values: dict[str, str] = {}
     used: set[int] = set()
     for index, line in enumerate(lines):
         found = list(pattern.finditer(line.text))
-        bare = _bare_label(line.text)
+        bare = bare_label(line.text)
         if bare:
             found_value = _value_below(lines, index, pattern)
             used.update((index, index + 1) if found_value else (index,))
@@ -77,10 +70,4 @@ def _value_below(lines: list[Line], index: int, pattern: re.Pattern[str]) -> str
     if index + 1 >= len(lines):
         return ""
     following = lines[index + 1].text
-    return "" if pattern.match(following) or _bare_label(following) else following.strip()
-
-
-def _bare_label(text: str) -> str | None:
-    """A label on a line of its own, without a colon: a table cell copied as a line."""
-    bare = re.sub(r"[\s【】\[\]［］：:]", "", text)
-    return bare if bare in metadata_labels() else None
+    return "" if pattern.match(following) or bare_label(following) else following.strip()

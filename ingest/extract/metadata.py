@@ -45,6 +45,13 @@ _NUMBER_AFTER = re.compile(rf"[（(]{_NUMBER}[）)]$")
 _YEAR = r"(?P<year>\d{4}|[〇○零一二三四五六七八九]{4})"
 _DAY = r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})"
 _MONTH = r"(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})"
+_ORDER = r"(?P<order>[\u4e00-\u9fff]{2,30}?(人民政府|政府|委员会|局|厅)令)"
+_ORDER_NUMBER = r"[（(]?第(?P<serial>\d{1,4}|[一二三四五六七八九十百]{1,6})号[）)]?"
+_ORDER_LINE = re.compile(rf"{_ORDER}?{_ORDER_NUMBER}")
+_ORDER_CITED = re.compile(rf"({_YEAR}年{_MONTH}月{_DAY}日)?{_ORDER}{_ORDER_NUMBER}(公布|发布|颁布)")
+"""A government order (政府令) is numbered without a year: 江门市人民政府令 / 第12号 in its red
+header, or （2019年5月10日江门市人民政府令第12号公布） in a regulation's note; its 发文字号 is
+江门市人民政府令第12号."""
 _DATE_LINE = re.compile(rf"{_YEAR}年{_MONTH}月{_DAY}日(?P<printed>印发|发布)?")
 _LABELS = ("成文日期", "印发日期", "发文日期", "颁布日期", "颁布时间", "印发时间", "发布日期", "发布时间")
 """Date fields of gov.cn blocks and law databases, the date of signing first."""
@@ -131,13 +138,35 @@ def _opens_with_place(text: str) -> bool:
 
 def doc_number(lines: list[Line]) -> str | None:
     """The 发文字号 printed on a line of its own, maybe in brackets or after a 文号： label; else
-    in brackets after the title."""
+    in brackets after the title; else an order's number."""
     for pattern in (_DOC_NUMBER, _TITLED_NUMBER):
         for line in lines:
             match = pattern.fullmatch(compact(line.text))
             if match:
                 return match["number"]
-    return None
+    return order_number(lines)
+
+
+def order_number(lines: list[Line]) -> str | None:
+    """江门市人民政府令第12号: an order's header (the order's line, its number on the next line or
+    the same), or the order a regulation's note says published it."""
+    order = _order(lines)
+    return f"{order[0]}第{order[1]}号" if order else None
+
+
+def _order(lines: list[Line]) -> tuple[str, str, re.Match[str] | None] | None:
+    """(order, serial number, the note's match when a note gave them) of a government order."""
+    texts = [compact(line.text) for line in lines]
+    for i, text in enumerate(texts):
+        match = _ORDER_LINE.fullmatch(text)
+        if match and match["order"]:
+            return match["order"], match["serial"], None
+        header = re.fullmatch(_ORDER, text)
+        following = _ORDER_LINE.fullmatch(texts[i + 1]) if header and i + 1 < len(texts) else None
+        if header and following and not following["order"]:
+            return header["order"], following["serial"], None
+    cited = next((found for text in texts if (found := _ORDER_CITED.search(text))), None)
+    return (cited["order"], cited["serial"], cited) if cited else None
 
 
 def _signatures(lines: list[Line]) -> list[tuple[str, re.Match[str]]]:
@@ -164,7 +193,8 @@ def _iso(match: re.Match[str]) -> str:
 def date_issued(lines: list[Line], published: str | None = None) -> str | None:
     """The signature date; else a date line (印发 dates last); else `published` (a page's
     发布日期 field); else a date field (成文日期 first); else a dated 发布/印发 sentence; else a
-    regulation's last adoption or revision."""
+    government order's publication (…日江门市人民政府令第12号公布); else a regulation's last
+    adoption or revision."""
     signed = [date for _, date in _signatures(lines) if not date["printed"]]
     dated = [m for m in (_DATE_LINE.fullmatch(compact(line.text)) for line in lines) if m]
     dated.sort(key=lambda m: bool(m["printed"]))
@@ -181,6 +211,9 @@ def date_issued(lines: list[Line], published: str | None = None) -> str | None:
         sentence = _ISSUED_IN.search(compact(line.text))
         if sentence:
             return _iso(sentence)
+    order = _order(lines)
+    if order and order[2] and order[2]["year"]:
+        return _iso(order[2])
     adopted = _adoptions(lines)
     return _iso(adopted[-1]) if adopted else None
 
@@ -193,8 +226,9 @@ def _adoptions(lines: list[Line]) -> list[re.Match[str]]:
 def issuer(lines: list[Line], notice_issuer: str | None, title: str | None) -> str | None:
     """The first organ named in full among: the notice's organ, the organ that opens the
     title (XX关于…), the signature, the red header (XX文件), a law database's 颁布部门
-    field, a sentence 'XX…发布', the organ that adopted a regulation (…人民代表大会常务委员会
-    …会议通过). A name by level only (市政府办公室) is the last resort."""
+    field, a sentence 'XX…发布', the organ of a government order (江门市人民政府令), the organ
+    that adopted a regulation (…人民代表大会常务委员会…会议通过). A name by level only
+    (市政府办公室) is the last resort."""
     candidates = [notice_issuer or ""]
     if title and "关于" in title:
         candidates.append(title.split("关于", 1)[0])
@@ -202,9 +236,11 @@ def issuer(lines: list[Line], notice_issuer: str | None, title: str | None) -> s
     for pattern in (_HEADER, _FIELD_ORGAN, _ISSUED_BY):
         candidates += [found["organ"] for line in lines
                        if (found := pattern.search(compact(line.text)))]
+    order = _order(lines)
+    candidates += [order[0].removesuffix("令")] if order else []
     candidates += [found["organ"] + found["body"] for found in _adoptions(lines)[-1:]]
     organs = [name for name in candidates if _SIGNATURE.fullmatch(name)]
-    full = [name for name in organs if not _ABBREVIATED.match(name)]
+    full = [name for name in organs if not _by_level(name)]
     return next(iter(full or organs), None)
 
 
@@ -250,16 +286,24 @@ def field_date(value: str) -> str | None:
     return _iso(match) if match else None
 
 
+def _by_level(organ: str) -> bool:
+    """An organ named by its level only: 市政府办公室, 区委, 市市场监督管理局, 县科技局."""
+    return bool(_ABBREVIATED.match(organ)) or (organ[:1] in "省市区县" and not _opens_with_place(organ))
+
+
 def _expanded(abbreviated: str, place: Jurisdiction) -> str | None:
-    """市政府办公室 → 泉州市人民政府办公室: an organ named by its level, in full, given the
-    jurisdiction the text names (its city for 市, its province for 省)."""
+    """市政府办公室 → 泉州市人民政府办公室, 市市场监督管理局 → 泉州市市场监督管理局: an organ
+    named by its level, in full, given the jurisdiction the text names (its city for 市, its
+    province for 省)."""
     level = abbreviated[0]
     name = {"省": place.province, "市": place.name if place.level == "city" else place.parent,
             "区": place.name if place.level == "district" else None,
-            "县": place.name if place.level == "county" else None}[level]
+            "县": place.name if place.level == "county" else None}.get(level)
     if not name or not name.endswith(level):
         return None
-    return re.sub(r"^[省市区县](人民政府|政府)", f"{name}人民政府", abbreviated)
+    if _ABBREVIATED.match(abbreviated):
+        return re.sub(r"^[省市区县](人民政府|政府)", f"{name}人民政府", abbreviated)
+    return name + abbreviated[1:]
 
 
 def _in_full(abbreviated: str, guessed: str | None, place: Jurisdiction) -> str:
@@ -302,14 +346,16 @@ def extract(document: Document, record: PolicyRecord) -> PolicyRecord:
     given_organ = field_organ(fields.get("issuer", ""))
     if not (given_organ or guessed_organ):
         given_organ = field_organ(fields.get("source", ""))
-    if given_organ and _ABBREVIATED.match(given_organ):
+    if given_organ and _by_level(given_organ):
         given_organ = _in_full(given_organ, guessed_organ, jurisdiction(guessed_organ, title, document.front))
-    by_level = bool(guessed_organ and _ABBREVIATED.match(guessed_organ))
+    by_level = bool(guessed_organ and _by_level(guessed_organ))
     organ = chosen("issuer", given_organ, guessed_organ, by_level or guessed_organ == given_organ)
     written = field_date(fields.get("date_written", ""))
     date = chosen("date_written", written, date_issued(front + back)) if written else None
     date = date or date_issued(front + back, field_date(fields.get("date_published", "")))
     place = jurisdiction(organ, title, document.front)
+    if organ and _by_level(organ):
+        organ = _expanded(organ, place) or organ
     return replace(record, title=title, doc_number=number, issuer=organ, date_issued=date,
                    jurisdiction=place if place.name else _indexed_place(fields.get("index_number", "")),
                    warnings=(*record.warnings, *warnings))

@@ -86,7 +86,7 @@ def units_of(text: str, jurisdiction: Jurisdiction, first_leads: bool = False) -
     found: list[ResponsibleUnit] = []
     body = text
     for label, start, end in _label_spans(text):
-        listed = unit_list(text[label.end() : end], jurisdiction)
+        listed = unit_list(text[label.end() : end - (start < label.start())], jurisdiction)
         lead = bool(_LEAD_LABEL.search(label.group(1)))
         if first_leads and listed and not lead:
             listed[0] = replace(listed[0], lead=True)

@@ -6,7 +6,10 @@ its box on the page; the layout is rebuilt from the boxes: runs on one baseline 
 a page whose lines leave a gutter down the middle is read as two columns (left, then right),
 running headers and footers (the same text at the top or bottom of most pages) and page numbers
 (- 3 -, 第3页) are dropped, and a line that runs to the right margin is joined to the next
-unless that one starts indented or numbered (一、 （一） 1. 第X条), so paragraphs come out whole.
+unless that one starts indented, centred, numbered (一、 （一） 1. 第X条) or in another type size
+(a title above its 发文字号), so paragraphs come out whole. The margins are the edges several
+lines reach, so a short page or column has them too. Spaces printed inside a line (目　　录,
+总　　则) keep it one line.
 The offset where each page begins is kept, so every fact can name its page. A PDF without a
 text layer (a scan) or one that needs a password is refused with one line saying so.
 """
@@ -17,8 +20,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ingest.errors import IngestError
 from ingest.read.normalise import NUMBERED, normalise
@@ -34,14 +39,20 @@ _PAGE_NUMBER = re.compile(r"[-—–－~\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/共]\
 _GUTTER = (0.35, 0.65)
 _IN_COLUMNS = 0.8
 """A page is in two columns when this share of its lines keeps to one side of the gutter."""
-_FEW = 10
-"""A column with fewer lines in the whole document takes the document's margins."""
 _GAP = 1.5
 """A gap wider than this many character heights splits a line: a gutter, or cells of a table."""
 _FULL_LINE = 1.5
 """A line ending within this many character widths of the right margin runs on."""
 _INDENT = 1.0
 """A line starting this many character widths right of the left margin opens a paragraph."""
+_ALONE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【(（［﹝]\s*(19|20)\d{2}\s*[〕\]】)）］﹞]\s*第?\s*\d+\s*号"
+                    r"|第\s*\d+\s*号|(19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+"""A 发文字号 (泉政文〔2021〕70号, an order's 第5号) or a date: lines that stand alone."""
+_MIRROR = 2.0
+"""A full line of a one-column page ends within this many character widths of the right margin
+that mirrors the left one, whatever the other lines of a short page do."""
+_SAME_SIZE = 0.15
+"""Lines whose character heights differ by more than this share are of different type sizes."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class _Line:
     bottom: float
     text: str
     page_height: float
+    page_width: float
 
     @property
     def size(self) -> float:
@@ -73,9 +85,8 @@ def read(data: bytes, name: str) -> SourceText:
     ordered = [list(_reading_order([line for line in page if _key(line) not in running
                                     and not _page_number(line)])) for page in pages]
     kinds = {kind for page in ordered for kind, _ in page}
-    every = [line for page in ordered for _, line in page]
-    margins = {kind: _margins(lines if len(lines) >= _FEW else every)
-               for kind in kinds if (lines := [line for page in ordered for k, line in page if k == kind])}
+    margins = {kind: _margins([line for page in ordered for k, line in page if k == kind], kind == "page")
+               for kind in kinds}
     parts: list[str] = []
     starts: list[int] = []
     length = 0
@@ -98,9 +109,12 @@ def read(data: bytes, name: str) -> SourceText:
 
 def _runs_on(previous: _Line, right: float, line: _Line, left: float, text: str) -> bool:
     """True when the line carries on the paragraph of the one before: that one reaches the right
-    margin, and this one starts at the left margin, with no number (一、 （一） 1. or a bare 12)."""
+    margin, and this one starts at the left margin in the same type size, with no number
+    (一、 （一） 1. or a bare 12)."""
+    sizes = sorted((previous.size, line.size))
     return (previous.right >= right - _FULL_LINE * previous.size and line.left < left + _INDENT * line.size
-            and not NUMBERED.match(text) and not text.isdigit())
+            and sizes[1] <= (1 + _SAME_SIZE) * sizes[0] and not NUMBERED.match(text) and not text.isdigit()
+            and not _ALONE.fullmatch(text))
 
 
 def _pages(data: bytes, name: str) -> list[list[_Line]]:
@@ -122,30 +136,44 @@ def _lines_of(page: pdfium.PdfPage) -> list[_Line]:
     """The page's lines from the top down: its characters, runs of them split where a gap
     wider than a character opens (a column's gutter, a table's cells), runs on one baseline
     and close together merged."""
-    _, height = page.get_size()
+    width, height = page.get_size()
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
     runs: list[_Line] = []
+    spaces = ""
+    """Printed spaces after the last run: they join it to what follows on the line."""
     for index, char in enumerate(text[:count]):
+        if char.isspace() and pdfium_c.FPDFText_IsGenerated(textpage.raw, index) != 1:
+            spaces += char if runs else ""
+            continue
         if char.isspace() or not char.isprintable():
+            spaces = ""
             continue
         left, bottom, right, top = textpage.get_charbox(index, loose=True)
         last = runs[-1] if runs else None
-        if last is not None and _overlap(last, bottom, top) and _near(last, left):
+        follows = last is not None and (_near(last, left) or (bool(spaces) and _spaced(last, left, spaces)))
+        if last is not None and follows and _overlap(last, bottom, top):
             runs[-1] = _Line(last.left, max(last.right, right), max(last.top, top), min(last.bottom, bottom),
-                             last.text + char, height)
+                             last.text + spaces + char, height, width)
         else:
-            runs.append(_Line(left, right, top, bottom, char, height))
+            runs.append(_Line(left, right, top, bottom, char, height, width))
+        spaces = ""
     textpage.close()
     page.close()
     return _merged(runs)
 
 
+def _spaced(line: _Line, left: float, spaces: str) -> bool:
+    """True when the printed spaces after a line fill the gap to a box starting at `left`."""
+    return 0 <= left - line.right <= (len(spaces) + _GAP) * line.size
+
+
 def _merged(runs: list[_Line]) -> list[_Line]:
-    """Runs on one baseline, each close to the one before it, as one line; lines top down."""
+    """Runs on one baseline, each close to the one before it, as one line; lines top down, and
+    left to right on one baseline (glyph boxes of one line differ a little in height)."""
     out: list[_Line] = []
-    for run in sorted(runs, key=lambda r: (-r.top, r.left)):
+    for run in _in_rows(runs):
         same = next((i for i, line in enumerate(out) if _overlap(line, run.bottom, run.top)
                      and _near(line, run.left)), None)
         if same is None:
@@ -153,8 +181,19 @@ def _merged(runs: list[_Line]) -> list[_Line]:
         else:
             line = out[same]
             out[same] = _Line(line.left, run.right, max(line.top, run.top), min(line.bottom, run.bottom),
-                              line.text + run.text, line.page_height)
-    return sorted(out, key=lambda line: (-line.top, line.left))
+                              line.text + run.text, line.page_height, line.page_width)
+    return _in_rows(out)
+
+
+def _in_rows(lines: list[_Line]) -> list[_Line]:
+    """Top down; boxes that share a baseline with the first of their row, left to right."""
+    rows: list[list[_Line]] = []
+    for line in sorted(lines, key=lambda item: -item.top):
+        if rows and _overlap(rows[-1][0], line.bottom, line.top):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda item: item.left)]
 
 
 def _near(line: _Line, left: float) -> bool:
@@ -184,19 +223,35 @@ def _page_number(line: _Line) -> bool:
     return _key(line) is not None and bool(_PAGE_NUMBER.fullmatch(line.text))
 
 
-def _margins(lines: list[_Line]) -> tuple[float, float]:
-    """The left and right margins of the body text: where most lines start and end."""
+def _margins(lines: list[_Line], whole_page: bool) -> tuple[float, float]:
+    """The left and right margins of the body text: the leftmost and rightmost edges that
+    several lines reach (a title or table row wider than the text aside); on a one-column
+    page the right margin is at least the mirror of the left one, for a page of short lines."""
     if not lines:
         return 0.0, 0.0
-    lefts = sorted(line.left for line in lines)
-    rights = sorted(line.right for line in lines)
-    return lefts[len(lefts) // 10], rights[len(rights) * 9 // 10]
+    size = sorted(line.size for line in lines)[len(lines) // 2]
+    left = _shared_edge(sorted(line.left for line in lines), size)
+    right = _shared_edge(sorted((line.right for line in lines), reverse=True), size)
+    if whole_page:
+        right = max(right, lines[0].page_width - left - _MIRROR * size)
+    return left, right
+
+
+def _shared_edge(edges: list[float], size: float) -> float:
+    """The first edge (in the order given) that another one reaches within a character."""
+    return next((edge for edge, following in pairwise(edges) if abs(following - edge) <= size), edges[0])
 
 
 def _reading_order(lines: list[_Line]) -> Iterator[tuple[str, _Line]]:
     """(column, line) in reading order; the column is "page" (one column, or a full-width line
-    of a two-column page), "left" or "right", each with margins of its own in the document."""
+    of a two-column page), "left" or "right", each with margins of its own in the document. A
+    page whose text stays left of its middle is a left column (the last page of a two-column
+    text)."""
     if not lines:
+        return
+    width = lines[0].page_width
+    if max((line.right for line in lines if not line.in_band), default=width) < width / 2:
+        yield from (("page" if line.in_band else "left", line) for line in lines)
         return
     columns = _columns(lines)
     if columns is None:

@@ -11,7 +11,7 @@ import re
 from functools import cache
 from importlib import resources
 
-__all__ = ["label_pairs", "metadata_labels", "row_lines"]
+__all__ = ["bare_label", "label_pairs", "label_pattern", "labelled", "metadata_labels", "row_lines"]
 
 _COLON = ("：", ":")
 
@@ -22,6 +22,25 @@ def metadata_labels() -> dict[str, str]:
     text = resources.files("ingest").joinpath("data/metadata_labels.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")][1:]
     return {label: field for field, label in rows}
+
+
+@cache
+def label_pattern() -> re.Pattern[str]:
+    """A label as fields print it: 【发布机构】, 发布机构：, 发布机构 ："""
+    labels = "|".join(map(re.escape, sorted(metadata_labels(), key=len, reverse=True)))
+    return re.compile(rf"[【\[［]\s*(?P<bracketed>{labels})\s*[】\]］]\s*[：:]?|(?P<plain>{labels})\s*[：:]")
+
+
+def bare_label(text: str) -> str | None:
+    """A label on a line of its own, without a colon: a table cell copied as a line."""
+    bare = re.sub(r"[\s【】\[\]［］：:]", "", text)
+    return bare if bare in metadata_labels() else None
+
+
+def labelled(text: str) -> bool:
+    """True for a line of labelled fields: it opens with a label, or is one."""
+    found = label_pattern().match(text)
+    return bool(found and found.start() <= 1) or bare_label(text) is not None
 
 
 def row_lines(cells: list[str]) -> list[str]:
