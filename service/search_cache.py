@@ -115,7 +115,7 @@ class SearchIndexCache:
             if await self.stamp.current(runner) != self.signature:
                 self.start(runner)
             if self.today() != self.validity_day:
-                await self._revalue()
+                await self._revalue(self.index)
             return self.index
         build = self.start(runner)
         with contextlib.suppress(TimeoutError):
@@ -181,11 +181,10 @@ class SearchIndexCache:
         self.index = await asyncio.to_thread(MeasureIndex, valued, terms, self.vocabulary)
         self.validity_day = day
 
-    async def _revalue(self) -> None:
+    async def _revalue(self, index: MeasureIndex) -> None:
         """On a new day, each measure's validity on it; the words are not read again."""
-        assert self.index is not None
         day = self.today()
-        self.index = await asyncio.to_thread(self.index.with_validity, statuses(self.policy_dates, day))
+        self.index = await asyncio.to_thread(index.with_validity, statuses(self.policy_dates, day))
         self.validity_day = day
 
     async def _read(self, pool: Executor, page: Sequence[str], hits: dict[str, list[Hit]],

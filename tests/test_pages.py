@@ -75,9 +75,11 @@ def test_the_policy_list_says_each_policys_validity_today_and_filters_by_it(base
     assert listed["汕尾市建设引领型知识产权强市实施方案"] == "未知"
     assert listed[QUANZHOU] == "已失效"
     counts = dict(re.findall(r'<option value="(现行有效|已失效|尚未生效|未知)"[^>]*>[^<（]+（(\d+)）', page))
-    assert sum(map(int, counts.values())) == 5 and counts["未知"] == "1"
+    assert sum(map(int, counts.values())) == 5
+    assert counts["未知"] == "1"
     expired = _listed(httpx.get(f"{base}/policies", params={"validity": "已失效"}, headers=BROWSER).text)
-    assert len(expired) == int(counts["已失效"]) and {status for _, status in expired} == {"已失效"}
+    assert len(expired) == int(counts["已失效"])
+    assert {status for _, status in expired} == {"已失效"}
     chosen = {"validity": "已失效", "place": "泉州市"}
     narrowed = httpx.get(f"{base}/policies", headers=BROWSER, params=chosen)
     assert [title for title, _ in _listed(narrowed.text)] == [QUANZHOU]

@@ -284,7 +284,8 @@ def test_hits_carry_their_policys_validity_on_the_day(corpus_store: Path) -> Non
             assert later.bm25 is first.bm25
             assert validity(later) == {"000": "已失效", "001": "已失效", "002": "现行有效", "003": "未知"}
             result = later.search(Query("知识产权", Filters(validity="现行有效"), limit=100))
-            assert result.hits and {hit.source[:3] for hit in result.hits} == {"002"}
+            assert result.hits
+            assert {hit.source[:3] for hit in result.hits} == {"002"}
             assert dict(result.facets["validity"])["已失效"] > 0
         finally:
             runner.close()
