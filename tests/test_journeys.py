@@ -148,8 +148,8 @@ def test_a_drafter_opens_the_policy_and_checks_each_fact_in_the_text(tab: Tab) -
         expect(facts).to_contain_text(text)
     toc = page.locator("ol.toc li").all_inner_texts()
     assert len(toc) >= 20
-    assert toc[0].startswith("二/（一）/1 ")
-    page.get_by_role("link", name="二/（二）/14 开展知识产权质押融资贴息").click()
+    assert toc[0].startswith("二、（一）第1条 ")
+    page.get_by_role("link", name="二、（二）第14条 开展知识产权质押融资贴息").click()
     measure = page.locator("#measure-14")
     expect(measure).to_contain_text("贴息 按 30%，最高 20万元（每家企业每年）")
     measure.get_by_role("link", name="贴息 按 30%，最高 20万元（每家企业每年）").click()
