@@ -80,6 +80,9 @@ def test_own_title_and_number_are_not_cited(
         ("本办法施行之日起，废止《某县专利资助办法》。", ["某县专利资助办法"]),
         ("原某政办〔2015〕3号文件停止执行。", ["某政办〔2015〕3号"]),
         ("落实《某市专利资助办法》，对侵权行为依法查处。", []),
+        # the clause begins after the last line break or full stop before the keyword
+        ("《某县专利资助办法》继续执行。\n《某县商标奖励办法》同时废止。", ["某县商标奖励办法"]),
+        ("《某县专利资助办法》继续执行！《某县商标奖励办法》同时废止。", ["某县商标奖励办法"]),
     ],
 )
 def test_repeals(text: str, repeals: list[str]) -> None:

@@ -67,6 +67,9 @@ BAD_FILES = {
     "wps-writer.wps": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "WPS Writer (.wps)"),
     "invoice.ofd": (lambda: zip_of({"OFD.xml": b"<ofd:OFD/>"}), "OFD files are not read"),
     "navigation.html": (lambda: NAV_ONLY.encode(), "the page holds no text besides site furniture"),
+    # a text file under the size limit that holds far more than a policy: many documents in one
+    "all-policies.txt": (lambda: (POLICY * 500).encode(),
+                         f"{len(POLICY) * 500:,} characters of text, more than"),
 }
 
 
@@ -78,6 +81,14 @@ def test_unreadable_file_is_one_read_error(name: str) -> None:
     assert (caught.value.source, caught.value.stage) == (name, "read")
     assert caught.value.reason.startswith(reason), caught.value.reason
     assert "\n" not in str(caught.value)
+
+
+def test_long_document_is_read_whole() -> None:
+    """A regulation or plan many times longer than a 若干意见 is one document, not a refusal."""
+    long_text = POLICY * 64
+    assert len(long_text) > 390_000
+    assert read_data(long_text.encode(), "five-year-outline.txt").text.count("泉州市") == \
+        64 * POLICY.count("泉州市")
 
 
 def test_doc_error_says_how_to_convert() -> None:

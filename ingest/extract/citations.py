@@ -27,7 +27,8 @@ _ISSUED = re.compile(
 _SHORT_FORM = re.compile(r"(?:以下简称|以下称|下称|简称)\s*[为“]?\s*《([^《》]{1,30})》")
 """A short name a text gives a document it cites (以下简称《纲要》): not one more document."""
 _REPEAL = re.compile(r"同时废止|予以废止|废止|停止执行|不再执行|同时失效")
-_CLAUSE_END = re.compile(r"[。；;！!\n]")
+_CLAUSE_ENDS = "。；;！!\n"
+_CLAUSE_END = re.compile(f"[{_CLAUSE_ENDS}]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -102,8 +103,8 @@ def _repealed(text: str) -> list[str]:
 
 
 def _last_clause_end(text: str, position: int) -> int:
-    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, position)]
-    return ends[-1] if ends else 0
+    """Where the clause that holds `position` begins: just past the last clause end before it."""
+    return max(text.rfind(char, 0, position) for char in _CLAUSE_ENDS) + 1
 
 
 def _compact(value: str) -> str:

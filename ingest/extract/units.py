@@ -38,7 +38,7 @@ _FIRST_LEADS = re.compile(r"[排列]在?(?:首位|第一位)的?(?:单位)?(?:�
 _SHARED_SUFFIX = re.compile(r"(管委会|管理委员会|人民政府|党工委|街道办事处)$")
 _PARTY_ORGAN = re.compile(r"(?:部|办)$")
 """市委宣传部、组织部 → 市委组织部, but 市委宣传部、人社局 → 市人社局: 市委 heads party organs only."""
-_PLACE_END = re.compile(r"[区县市镇乡园]$")
+_PLACE_END = re.compile(r"[区县市镇乡园](?:（[^（）]*）)?$")
 _LEVELS = re.compile(r"各[区县市乡镇](?:（[^（）]*）)?(?:、[区县市乡镇](?:（[^（）]*）)?)+")
 """各区、县（市）市场监管局: the organs of every county and district, one unit as
 各县（市、区）人民政府 is."""
@@ -48,7 +48,7 @@ _SHARED_DUTY_NOUN = re.compile(r"、[^、]*?等(?:有关)?(部门|机关)$")
 _CLAUSE = re.compile(r"[，,。；;：:！？\n]")
 _SENTENCE = re.compile(r"[。；;！？\n]")
 _BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办|会同|组织|责令|依法|予以|处以"
-                 r"|追回|收回|拨付|审核|认定|受理|办理|查处)")
+                 r"|追回|收回|拨付|审核|认定|受理|办理|查处|没收|给予)")
 _MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条|[（(]?[一二三四五六七八九十\d]+[）)、.．]?)")
 _SUBJECT = re.compile(r"^([^由]{2,60}?)(牵头|负责|会同|应当会同|要?(?:充分)?发挥|应当|必须"
                       r"|(?:按照|依照|根据)各自(?:的)?职责|按职责分工)")
@@ -57,8 +57,17 @@ _PARTNERS_AFTER = ("会同", "应当会同")
 _SHORT_NAME = re.compile(r"^([^（，。；]{2,60})（以下(?:简)?称“?([^（）”]{2,20})”?）")
 """市、县级人民政府负责专利工作的部门（以下简称专利行政部门）: the organ goes by its short name."""
 _DUTY_NOUN = re.compile(r"(部门|机关)$")
-_NOT_NAMED = re.compile(r"^(?:各|有关|相关|其他|其它|有权|所在地|当地|上级|同级|主管|行政|级|以上)*")
-"""Words that leave a 部门/机关 unnamed: 有关部门, 各相关部门, 有权机关 charge no organ in particular."""
+_NOT_NAMED = re.compile(r"^(?:[省市区县]?(?:人民)?政府|本级)?"
+                        r"(?:各|有关|相关|其他|其它|有权|所在地|当地|上级|同级|主管|行政|级|以上)*")
+"""Words that leave a 部门/机关 unnamed: 有关部门, 各相关部门, 有权机关, 政府各有关部门 charge no
+organ in particular."""
+_UNNAMED_PARTNERS = re.compile(r"(?:和|及|以及|与)(?:其他|其它)?(?:有关|相关)(?:部门|单位|机构)$")
+"""管理专利工作的部门和有关单位: the organ is named, its partners are not."""
+_LEVEL_ONLY = re.compile(r"[省市区县乡镇]级?(?:（[^（）]*）)?")
+"""市, 县（市）, 县级: a level of government written before the organ it shares with the last item
+of a list (市、县（市）、区管理专利工作的部门)."""
+_DUTIES_OWN = re.compile(r"^(?:按照|依照|根据)各自(?:的)?职责|^在各自(?:的)?职责范围内|^按职责分工")
+"""…等部门，按照各自职责做好…: the clause before, the organs it names, is the subject."""
 _PARTNERS = re.compile(
     r"([^，,。；;对]{2,40}?)(?=对|共同|联合|研究|制定|组织|开展|进行|做好|建立|推进|加强|$)")
 """X会同Y对…: the organs Y that share the lead, up to the verb or object of the clause."""
@@ -128,7 +137,8 @@ def unit_list(content: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
         items = []
         for item in _split(group, "、"):
             item_lead = bool(_LEAD_MARK.search(item))
-            item = re.sub(r"(?:等)+(?:有关)?(?:部门|单位)?$", "", _LEAD_MARK.sub("", item))
+            item = _LEAD_MARK.sub("", _UNNAMED_PARTNERS.sub("", item))
+            item = re.sub(r"(?:等)+(?:有关)?(?:部门|单位)?$", "", item)
             if item and shared and not (organs.names_organ(item) or _field_organ(item)):
                 item += shared.group(1)
             if item:
@@ -164,6 +174,8 @@ def clause_units(body: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
             for role in _ROLE.finditer(clause):
                 found += [ResponsibleUnit(name) for name, end in mentions(role.group(1), jurisdiction)
                           if _MENTION_END.match(role.group(1)[end:])]
+            if _DUTIES_OWN.match(clause) and index > 0:
+                found += _organs_only(unit_list(_MARKER.sub("", clauses[index - 1]), jurisdiction), False)
             if clause.startswith("负责") and index > 0:
                 before = mentions(clauses[index - 1], jurisdiction)
                 found += [ResponsibleUnit(before[-1][0])] if before else []
@@ -232,6 +244,9 @@ def _distributed(items: list[str], jurisdiction: Jurisdiction) -> list[str]:
             prefix = own
         carried = prefix if _PARTY_ORGAN.search(item) else prefix.removesuffix("委")
         names.append(carried + item if own is None and carried and organs.is_bare(item) else item)
+    level = re.match(r"[省市区县乡镇]级?", names[-1]) if len(names) > 1 else None
+    if level and all(_LEVEL_ONLY.fullmatch(name) for name in names[:-1]) and not organs.is_bare(names[-1]):
+        return [name + names[-1][level.end():] for name in names[:-1]] + names[-1:]
     suffix = _SHARED_SUFFIX.search(names[-1]) if names else None
     if suffix:
         names = [n + suffix.group() if _PLACE_END.search(n) and not organs.names_organ(n) else n

@@ -17,6 +17,7 @@ from importlib import resources
 
 import opencc
 
+from ingest.errors import IngestError
 from ingest.read.source import SourceText
 
 _T2S = opencc.OpenCC("t2s")
@@ -244,9 +245,18 @@ punctuation is made full-width before spaces and lines, whose rules read it; ter
 restored after joining so that a term cut by a line break is found."""
 
 
+MAX_CHARACTERS = 500_000
+"""The most characters one document may have: a few times the longest real policy texts (a
+province's five-year outline, a code of law, a PDF that spaces its characters), so that a file
+of many documents or of other data is refused at once; bench/README.md has the cost."""
+
+
 def normalise(original: str, name: str, encoding: str, file_format: str = "text",
               pages: tuple[int, ...] = ()) -> SourceText:
     """The SourceText of a document's text as printed: every rewrite above, in order."""
+    if len(original) > MAX_CHARACTERS:
+        raise IngestError(name, "read", f"{len(original):,} characters of text, more than one policy "
+                          f"document holds (at most {MAX_CHARACTERS:,}): split a file of several documents")
     draft = _Draft(original, tuple(range(len(original) + 1)))
     for rewrite in _REWRITES:
         draft = rewrite(draft)
