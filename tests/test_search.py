@@ -336,7 +336,7 @@ def test_drafter_queries_find_the_obvious_measure_first(base: str, query: str, c
     assert first["money"]
     assert first["units"]
     assert first["document_type"] == "意见"
-    assert first["validity"] == "未知"
+    assert first["validity"] == "已失效"  # 自发布之日起施行，有效期3年, issued 2021-12-23
     assert all(first["quote"][start:end] for start, end in first["highlights"])
 
 
