@@ -16,12 +16,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ingest.validity import STATUSES
+from service.errors import BadRequest
 from service.search_facets import FACET_VALUES, Facets, Filters
 from service.search_query import Understood, understand
 from service.search_rows import UNKNOWN_VALIDITY, Hit, indexed_text
-from service.search_words import term_counts, topic_labels, topic_name
+from service.search_words import normalised, term_counts, topic_labels, topic_name
 
-__all__ = ["BM25", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary", "with_validity"]
+__all__ = ["BM25", "MeasureIndex", "Query", "SearchResult", "Terms", "Vocabulary", "read_filters",
+           "with_validity"]
 
 TOPIC_WEIGHT = 0.5
 """Weight of the topic ranking against the word ranking (each scaled to its best)."""
@@ -135,10 +138,8 @@ class MeasureIndex:
     def search(self, query: Query) -> SearchResult:
         """Ranked hits, filtered, best first (ties in document order). Without text, a topic filter
         ranks by the topic's labels; without either, every measure the filters keep, in order."""
-        filters = query.filters
-        if filters.topic:
-            filters = replace(filters, topic=topic_name(filters.topic))
-        text = query.text.strip()
+        filters = read_filters(query.filters)
+        text = normalised(query.text).strip()
         if not text and filters.topic:
             text = " ".join(label for label, name in topic_labels().items() if name == filters.topic)
         if text:
@@ -186,6 +187,21 @@ class MeasureIndex:
             rarest = np.argsort(self.bm25.document_frequency[ids], kind="stable")[:MAX_QUERY_TERMS]
             ids = [ids[i] for i in sorted(rarest)]
         return self.bm25.score(ids, [found[i][1] for i in ids]), [found[i][0] for i in ids]
+
+
+def read_filters(filters: Filters) -> Filters:
+    """The filters as the index holds their values: words in simplified characters (廣州 → 广州),
+    a topic by its local name; an unknown topic or validity status is a BadRequest."""
+    found = replace(filters, jurisdiction=_word(filters.jurisdiction), province=_word(filters.province),
+                    topic=_word(filters.topic), document_type=_word(filters.document_type),
+                    validity=_word(filters.validity))
+    if found.validity and found.validity not in STATUSES:
+        raise BadRequest(f"unknown validity {found.validity!r}; use one of {', '.join(STATUSES)}")
+    return replace(found, topic=topic_name(found.topic)) if found.topic else found
+
+
+def _word(value: str | None) -> str | None:
+    return (normalised(value).strip() or None) if value else None
 
 
 def with_validity(hits: Sequence[Hit], statuses: Mapping[str, str]) -> list[Hit]:

@@ -141,14 +141,16 @@ class SearchIndexCache:
         try:
             signature = await self.stamp.current(runner)
             async with runner.separate() as reader:
-                await self._rebuild(reader)
-            self.signature = signature
+                whole = await self._rebuild(reader)
+            if whole:  # else the next search builds again, reading only the documents left out
+                self.signature = signature
         except asyncio.CancelledError:
             raise
         except Exception:  # the last good index stays; the next search or change retries
             log.exception("building the search index failed")
 
-    async def _rebuild(self, runner: RowSource, report: Callable[[int, int], None] | None = None) -> None:
+    async def _rebuild(self, runner: RowSource, report: Callable[[int, int], None] | None = None) -> bool:
+        """Read what changed and make the index; whether every document listed was read."""
         if self.kept is not None and not self.documents:
             restored = await asyncio.to_thread(load, self.kept)
             if restored is not None:
@@ -163,12 +165,13 @@ class SearchIndexCache:
                 pending = []
                 for first in range(0, len(stale), self.page_documents):
                     page = stale[first: first + self.page_documents]
-                    rows = [await runner.rows(query) for query in queries_for(page)]
-                    read = self._read(pool, page, hits_of(*rows), listed, report)
+                    read = self._read(pool, page, *await _hits(runner, page), listed, report)
                     pending.append(asyncio.create_task(read))
                 await asyncio.gather(*pending)
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
+        whole = all(graph in self.documents and self.documents[graph].modified == listed[graph]
+                    for graph in stale)
         kept = {graph: self.documents[graph] for graph in sorted(listed) if graph in self.documents}
         changed = bool(stale) or len(kept) != len(self.documents)
         self.documents = kept
@@ -180,6 +183,7 @@ class SearchIndexCache:
         valued = await asyncio.to_thread(with_validity, hits, statuses(self.policy_dates, day))
         self.index = await asyncio.to_thread(MeasureIndex, valued, terms, self.vocabulary)
         self.validity_day = day
+        return whole
 
     async def _revalue(self, index: MeasureIndex) -> None:
         """On a new day, each measure's validity on it; the words are not read again."""
@@ -187,19 +191,36 @@ class SearchIndexCache:
         self.index = await asyncio.to_thread(index.with_validity, statuses(self.policy_dates, day))
         self.validity_day = day
 
-    async def _read(self, pool: Executor, page: Sequence[str], hits: dict[str, list[Hit]],
+    async def _read(self, pool: Executor, page: Sequence[str], hits: dict[str, list[Hit]], read: set[str],
                     listed: dict[str, str], report: Callable[[int, int], None] | None) -> None:
-        """Tokenise one page of documents (in the pool) and keep their measures."""
+        """Tokenise one page of documents (in the pool) and keep the measures of those `read`."""
         ordered = [h for graph in page for h in hits.get(graph, ())]
         counts = await asyncio.get_running_loop().run_in_executor(
             pool, term_counts, [indexed_text(h) for h in ordered])
         terms = iter([self.vocabulary.terms(c) for c in counts])
-        for graph in page:
+        for graph in (graph for graph in page if graph in read):
             found = hits.get(graph, [])
             self.documents[graph] = Document(listed[graph], tuple(found), tuple(next(terms) for _ in found))
         self.progress.done += len(page)
         if report is not None:
             report(self.progress.done, self.progress.total)
+
+
+async def _hits(runner: RowSource, page: Sequence[str]) -> tuple[dict[str, list[Hit]], set[str]]:
+    """The measures of a page of documents, and the documents read. A page whose queries the store
+    does not answer in time (a loaded machine, documents of thousands of measures) is read again in
+    halves; a document that alone still is not answered is left out of this index with a warning
+    (it is read again at the next build) instead of holding up every other."""
+    try:
+        return hits_of(*[await runner.rows(query) for query in queries_for(page)]), set(page)
+    except Unavailable as error:
+        if len(page) == 1:
+            log.warning("search index: %s left out until the next build: %s", page[0], error.message)
+            return {}, set()
+        half = len(page) // 2
+        first, first_read = await _hits(runner, page[:half])
+        second, second_read = await _hits(runner, page[half:])
+        return {**first, **second}, first_read | second_read
 
 
 def _tokeniser_pool(workers: int, large: bool) -> Executor:

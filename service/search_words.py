@@ -11,18 +11,21 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 
+from ingest.read.normalise import normalise
 from ingest.schemes import concept_labels
 from ingest.vocab import TOPIC
 from service.errors import BadRequest
 
-__all__ = ["LABEL_KINDS", "highlights", "term_counts", "tokens", "topic_labels", "topic_name", "word_bounds"]
+__all__ = ["LABEL_KINDS", "highlights", "normalised", "term_counts", "tokens", "topic_labels", "topic_name",
+           "word_bounds"]
 
 LABEL_KINDS = ("prefLabel", "altLabel", "hiddenLabel")
 _WORD = re.compile(r"\w")
+_SPACES = re.compile(r"(\s+)")
 
 
 @cache
@@ -36,15 +39,40 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
+@cache
+def _longest_word() -> int:
+    """The length of the longest word of the dictionary: no longer part of a word can be one, so the
+    search for the words inside a word stops there (a run of 5,000 letters is one jieba word)."""
+    return max(len(word) for word, frequency in _tokenizer().FREQ.items() if frequency)
+
+
+@lru_cache(maxsize=16)
+def _words(text: str) -> tuple[str, ...]:
+    """jieba's words of a text, kept a while: a query is read for its tokens and its word bounds."""
+    return tuple(_tokenizer().lcut(text))
+
+
+def normalised(text: str) -> str:
+    """A query's text as the measures' text was made by the read stage: simplified mainland wording
+    (智慧財產權 → 知识产权, 專利 → 专利), full-width letters and digits as ASCII; so that a drafter who
+    writes traditional characters finds what the simplified index holds. The pieces between spaces
+    are normalised apart: a drafter's space separates words (the read stage drops spaces between
+    characters as PDF extraction's)."""
+    return "".join(piece if piece.isspace() else normalise(piece, "query", "utf-8").text
+                   for piece in _SPACES.split(text) if piece)
+
+
 def tokens(text: str) -> list[str]:
     """Each jieba word and every dictionary word inside it (知识产权质押融资 → 知识产权, 产权, 质押…),
     lower-cased, without punctuation: jieba's own search mode stops at three characters."""
     tokenizer = _tokenizer()
+    longest = _longest_word()
     found = []
-    for word in tokenizer.lcut(text):
+    for word in _words(text):
         if not _WORD.search(word):
             continue
-        found += [word[i:j] for size in range(2, len(word)) for i in range(len(word) - size + 1)
+        sizes = range(2, min(len(word), longest + 1))
+        found += [word[i:j] for size in sizes for i in range(len(word) - size + 1)
                   if tokenizer.FREQ.get(word[i:(j := i + size)])]
         found.append(word)
     return [token.lower() for token in found]
@@ -54,7 +82,7 @@ def word_bounds(text: str) -> set[int]:
     """The offsets where jieba's words of the text begin or end: a word found inside the text
     counts only from one to another (职工 is no word of 专职工作人员)."""
     bounds, offset = {0}, 0
-    for word in _tokenizer().lcut(text):
+    for word in _words(text):
         offset += len(word)
         bounds.add(offset)
     return bounds

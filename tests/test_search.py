@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -18,15 +19,16 @@ from live_service import serve
 from ingest.build import ingest_file
 from ingest.store.embedded import EmbeddedStore
 from ingest.validity import STATUSES
+from ingest.vocab import PKG
 from service.app import create_app
 from service.config import Settings
 from service.errors import BadRequest, Unavailable
 from service.search import BM25, MeasureIndex, Query, Vocabulary
-from service.search_cache import SearchIndexCache
+from service.search_cache import CATALOGUE_QUERY, SearchIndexCache
 from service.search_facets import Filters
 from service.search_query import understand
 from service.search_rows import UNKNOWN_VALIDITY, Hit, Money, document_type
-from service.search_words import highlights, term_counts, tokens, topic_name
+from service.search_words import highlights, normalised, term_counts, tokens, topic_name
 from service.sparql.runner import QueryRunner
 
 
@@ -112,6 +114,36 @@ def ranked(index: MeasureIndex, **query: object) -> list[str]:
 def test_ranking_and_filters(small_index: MeasureIndex, query: dict[str, object],
                              expected: list[str]) -> None:
     assert ranked(small_index, **query)[: len(expected) or None] == expected
+
+
+@pytest.mark.parametrize(("query", "simplified"), [
+    ({"text": "質押融資貼息"}, {"text": "质押融资贴息"}),
+    ({"text": "智慧財產權宣傳"}, {"text": "知识产权宣传"}),  # a Taiwan term, as the read stage restores it
+    ({"text": "ＩＰ质押融资"}, {"text": "IP质押融资"}),
+    ({"text": "知识产权", "jurisdiction": "乙市"}, {"text": "知识产权", "jurisdiction": "乙市"}),
+    ({"jurisdiction": "甲市", "validity": "未知"}, {"jurisdiction": "甲市", "validity": "未知"}),
+    ({"text": "企業", "topic": "馳名商標"}, {"text": "企业", "topic": "驰名商标"}),
+])
+def test_a_query_in_traditional_characters_finds_what_simplified_words_find(
+        small_index: MeasureIndex, query: dict[str, object], simplified: dict[str, object]) -> None:
+    assert ranked(small_index, **query) == ranked(small_index, **simplified) != []
+
+
+def test_a_drafters_spaces_stay_word_bounds() -> None:
+    """The read stage drops spaces between characters (PDF extraction's); a query keeps them."""
+    assert normalised("企业 培训 機制") == "企业 培训 机制"
+
+
+def test_an_unknown_validity_is_a_bad_request(small_index: MeasureIndex) -> None:
+    with pytest.raises(BadRequest, match="现行有效"):
+        small_index.search(Query("质押", Filters(validity="有效")))
+
+
+def test_the_words_inside_a_long_word_are_found_up_to_the_longest_word_of_the_dictionary() -> None:
+    """A run of 5,000 letters is one jieba word; only its parts up to the dictionary's longest word
+    are looked up (a request took 9-26 s before), and the words inside a word are still found."""
+    assert tokens("a" * 5000) == ["a" * 5000]
+    assert {"质押", "融资", "贴息", "知识产权"} <= set(tokens("知识产权质押融资贴息"))
 
 
 def test_hits_carry_citation_and_total(small_index: MeasureIndex) -> None:
@@ -257,6 +289,52 @@ def test_the_index_is_built_in_pages_and_kept(corpus_store: Path) -> None:
             kept = dict(paged.documents)
             await paged.start(runner)
             assert all(paged.documents[graph] is document for graph, document in kept.items())
+        finally:
+            runner.close()
+    asyncio.run(scenario())
+
+
+class Overrunning:
+    """The query runner with a time limit as a loaded store has one: a query about more than two
+    document graphs, or about the `heavy` one, is not answered in time (Unavailable, as the runner
+    says it). It notes how many graphs each query was about."""
+
+    def __init__(self, runner: QueryRunner, heavy: str | None = None, most: int = 2) -> None:
+        self.runner, self.heavy, self.most = runner, heavy, most
+        self.asked: list[int] = []
+
+    async def rows(self, query: str) -> list[dict[str, str]]:
+        values = re.search(r"VALUES \?graph \{([^}]*)\}", query)
+        graphs = re.findall(r"<([^>]+)>", values[1]) if values else []
+        self.asked.append(len(graphs))
+        if len(graphs) > self.most or self.heavy in graphs:
+            raise Unavailable("the query ran past the time limit of 10 s and was stopped")
+        return await self.runner.rows(query)
+
+
+def test_a_page_not_answered_in_time_is_read_in_halves(corpus_store: Path) -> None:
+    """The index is built from every document the store answers for, a page at a time and in
+    halves of a page where it does not answer in time; a document it still does not answer for is
+    left out and read at the next build, alone."""
+    async def scenario() -> None:
+        runner = QueryRunner(corpus_store, 1, 30)
+        await runner.start()
+        try:
+            expected = await SearchIndexCache(corpus_store).refresh(runner)
+            graphs = sorted(row["graph"] for row in await runner.rows(CATALOGUE_QUERY))
+            heavy = graphs[0]
+            cache = SearchIndexCache(corpus_store)
+            first = await cache.refresh(Overrunning(runner, heavy))
+            assert sorted(cache.documents) == graphs[1:]
+            left_out = {row["measure"] for row in await runner.rows(
+                f"SELECT ?measure {{ GRAPH <{heavy}> {{ ?policy <{PKG}hasMeasure> ?measure }} }}")}
+            assert left_out
+            assert [h.measure for h in first.hits] == [h.measure for h in expected.hits
+                                                       if h.measure not in left_out]
+            later = Overrunning(runner, most=100)
+            again = await cache.refresh(later)
+            assert [h.measure for h in again.hits] == [h.measure for h in expected.hits]
+            assert [n for n in later.asked if n] == [1, 1, 1]  # measures, money, units of the one left out
         finally:
             runner.close()
     asyncio.run(scenario())
@@ -429,12 +507,35 @@ def test_search_page_in_html(base: str) -> None:
 
 @pytest.mark.parametrize(("params", "status"), [
     ({}, 400), ({"q": "x", "topic": "no such topic"}, 400), ({"q": "x", "limit": 0}, 422),
-    ({"q": "x", "year": "soon"}, 422),
+    ({"q": "x", "year": "soon"}, 422), ({"q": "x", "validity": "有效"}, 400),
+    ({"q": "x", "year_from": 1899}, 422), ({"q": "x", "offset": 10**9}, 422),
+    ({"q": "x", "limit": 10**9}, 422), ({"q": "知" * 5001}, 422), ({"q": "   "}, 400),
 ])
 def test_bad_searches_answer_the_one_error_shape(base: str, params: dict[str, object], status: int) -> None:
     response = httpx.get(f"{base}/search", params=params)  # type: ignore[arg-type]
     assert response.status_code == status
     assert response.json()["error"]["status"] == status
+
+
+@pytest.mark.parametrize("q", [
+    "的 和 如何",  # stop words only
+    "，。！？、；：“”（）《》…—,.!?;:()[]{}<>/\\|@#$%^&*~`'\"",  # punctuation only
+    "智慧財產權質押融資",  # traditional characters
+    "a" * 5000, "1" * 5000, "知" * 5000,  # the longest query, one word of it
+    "😀", "patent pledge", "质押\x00融资",
+])
+def test_odd_queries_answer(base: str, q: str) -> None:
+    """What a client may send as words gets an answer (within the client's default 5 s), never a 500."""
+    response = httpx.get(f"{base}/search", params={"q": q, "year_from": 1900})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["total"] == len(answer["hits"]) or len(answer["hits"]) == 10
+
+
+def test_a_query_in_traditional_characters_finds_the_mainland_words(base: str) -> None:
+    traditional = search(base, q="智慧財產權質押融資")
+    assert traditional["hits"] == search(base, q="知识产权质押融资")["hits"]
+    assert "知识产权" in traditional["words"]
 
 
 def test_the_index_follows_the_store(base: str, app: FastAPI, corpus_store: Path,

@@ -16,6 +16,7 @@ next to another often only qualifies it (发明专利实际交易额 is a transa
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,9 +66,30 @@ def label_mentions(text: str, labels: Mapping[str, Sequence[str]]) -> list[Menti
                     break
     if len(found) < 2 and not words:
         return found
-    found = [m for m in found if not any(_inside(m, other) for other in found)]
-    found = [m for m in found if not any(_cuts(m, word) for word in words)]
-    return found
+    longest = max((w.end - w.start for w in words), default=0)
+    return [m for m in _outermost(found) if not _cut(m, words, longest)]
+
+
+def _outermost(found: list[Mention]) -> list[Mention]:
+    """The mentions not inside a longer one. They come in order of start, one per start, so a
+    mention lies inside another exactly when an earlier one reaches as far (one pass, where a
+    pasted paragraph names a thousand labels)."""
+    kept: list[Mention] = []
+    reach = -1
+    for mention in found:
+        if mention.end > reach:
+            kept.append(mention)
+        reach = max(reach, mention.end)
+    return kept
+
+
+def _cut(mention: Mention, words: list[Mention], longest: int) -> bool:
+    """Whether a plain word overlaps the mention without lying inside it (强区 in 加强区). The words
+    come one per start, in order, none longer than `longest`: only those starting near the mention
+    can overlap it."""
+    low = bisect.bisect_left(words, mention.start - longest + 1, key=lambda w: w.start)
+    high = bisect.bisect_left(words, mention.end, key=lambda w: w.start)
+    return any(_cuts(mention, word) for word in words[low:high])
 
 
 def acted_mentions(text: str, labels: Mapping[str, Sequence[str]],
@@ -137,11 +159,6 @@ def _broader() -> dict[str, str]:
     graph = scheme("topics.ttl")
     return {str(narrow).rsplit("/", 1)[1]: str(broad).rsplit("/", 1)[1]
             for narrow, broad in graph.subject_objects(SKOS.broader)}
-
-
-def _inside(mention: Mention, other: Mention) -> bool:
-    return other is not mention and other.start <= mention.start and mention.end <= other.end \
-        and other.end - other.start > mention.end - mention.start
 
 
 def _cuts(mention: Mention, word: Mention) -> bool:

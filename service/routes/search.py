@@ -107,7 +107,7 @@ EXAMPLE_HIT = {
     "jurisdiction": "泉州市", "parent": "", "province": "福建省",
     "policy": "https://w3id.org/policykg/id/policy/b2eea58cf884ef5a/n-635f6bf6e78c51dd",
     "policy_title": "泉州市人民政府关于促进知识产权高质量发展的若干意见", "doc_number": "泉政文〔2021〕70号",
-    "date": "2021-12-23", "document_type": "意见", "validity": "未知",
+    "date": "2021-12-23", "document_type": "意见", "validity": "已失效",
     "topics": ["Trademark", "WellKnownBrand"],
     "money": [{"kind": "subsidy", "amount": 300000, "rate": None, "cap": None, "per": "每件",
                "condition": "对新获得国家知识产权局驰名商标保护的泉州企业商标品牌"}],
