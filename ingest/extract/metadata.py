@@ -59,9 +59,11 @@ _LABELLED_DATE = r"[：:](?P<year>\d{4})(年|[-/.])(?P<month>\d{1,2})(月|[-/.])
 _ISSUED_IN = re.compile(rf"{_YEAR}年{_MONTH}月({_DAY}日)?[^。，,]{{0,3}}(发布|印发|颁布)")
 _ISSUED_BY = re.compile(rf"(?P<organ>{_ORGAN})\d{{4}}年[^。]{{0,8}}(发布|印发|颁布)")
 _ADOPTED = re.compile(rf"{_YEAR}年{_MONTH}月{_DAY}日(?P<organ>[\u4e00-\u9fff]{{2,20}}?)(第[^届]{{1,6}}届)?"
-                      r"(?P<body>人民代表大会(常务委员会)?|人民政府)第[^次]{1,8}次(常务)?会议(通过|修订|修正)")
-"""A regulation's note of adoption: （2019年10月30日江门市第十五届人民代表大会常务委员会第二十九次会议通过）.
-The act is the last adoption or revision by the regulation's own organ; 批准 by the province is not."""
+                      r"(?P<body>人民代表大会(常务委员会)?|人民政府)第[^次]{1,8}次(常务)?会议"
+                      r"(《[^《》]{2,80}》)?(第[一二三四五六七八九十]+次)?(通过|修订|修正)")
+"""A regulation's note of adoption: （2019年10月30日江门市第十五届人民代表大会常务委员会第二十九次会议通过）,
+or of a revision by a decision (…会议《关于修改部分地方性法规的决定》第二次修正). The act is the last
+adoption or revision by the regulation's own organ; 批准 by the province is not."""
 _TITLE_BREAK = re.compile(r"[，。；：,;:！？!?]")
 _FIRST_YEAR = 1949
 _SAME_TITLE = 0.9

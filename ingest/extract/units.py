@@ -43,29 +43,35 @@ _LEVELS = re.compile(r"各[区县市乡镇](?:（[^（）]*）)?(?:、[区县市
 """各区、县（市）市场监管局: the organs of every county and district, one unit as
 各县（市、区）人民政府 is."""
 _LEVEL_JOIN = "\u0000"
-_SHARED_DUTY_NOUN = re.compile(r"、[^、]*?等(?:有关)?(部门|机关)$")
+_SHARED_DUTY_NOUN = re.compile(r"、[^、]*?等(?:有关|相关)?(部门|机关)$")
 """发展改革、科技、财政等部门: the fields of a list share its 部门 (发展改革部门, 科技部门, 财政部门)."""
 _CLAUSE = re.compile(r"[，,。；;：:！？\n]")
 _SENTENCE = re.compile(r"[。；;！？\n]")
 _BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办|会同|组织|责令|依法|予以|处以"
-                 r"|追回|收回|拨付|审核|认定|受理|办理|查处|没收|给予)")
+                 r"|追回|收回|拨付|审核|认定|受理|办理|查处|没收|给予|撤销|移交|移送)")
 _MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条|[（(]?[一二三四五六七八九十\d]+[）)、.．]?)")
-_SUBJECT = re.compile(r"^([^由]{2,60}?)(牵头|负责|会同|应当会同|要?(?:充分)?发挥|应当|必须"
-                      r"|(?:按照|依照|根据)各自(?:的)?职责|按职责分工)")
+_SUBJECT = re.compile(r"^((?:(?!应当)[^由]){2,60}?)(牵头|负责|会同|应当会同|要?(?:充分)?发挥|应当"
+                      r"|应(?=将|对|按|在|把)|必须|(?:按照|依照|根据)(?:各自|规定|法定)?(?:的)?职责|按职责分工)")
 """X牵头/负责/会同…; in regulations also X应当… and X按照各自职责…: the organ the clause charges."""
 _PARTNERS_AFTER = ("会同", "应当会同")
-_SHORT_NAME = re.compile(r"^([^（，。；]{2,60})（以下(?:简)?称“?([^（）”]{2,20})”?）")
+_SHORT_NAME = re.compile(r"^([^，。；]{2,60}?)（以下(?:简)?称“?([^（）”]{2,20})”?）")
 """市、县级人民政府负责专利工作的部门（以下简称专利行政部门）: the organ goes by its short name."""
 _DUTY_NOUN = re.compile(r"(部门|机关)$")
-_NOT_NAMED = re.compile(r"^(?:[省市区县]?(?:人民)?政府|本级)?"
-                        r"(?:各|有关|相关|其他|其它|有权|所在地|当地|上级|同级|主管|行政|级|以上)*")
-"""Words that leave a 部门/机关 unnamed: 有关部门, 各相关部门, 有权机关, 政府各有关部门 charge no
-organ in particular."""
-_UNNAMED_PARTNERS = re.compile(r"(?:和|及|以及|与)(?:其他|其它)?(?:有关|相关)(?:部门|单位|机构)$")
-"""管理专利工作的部门和有关单位: the organ is named, its partners are not."""
-_LEVEL_ONLY = re.compile(r"[省市区县乡镇]级?(?:（[^（）]*）)?")
-"""市, 县（市）, 县级: a level of government written before the organ it shares with the last item
-of a list (市、县（市）、区管理专利工作的部门)."""
+_LEVEL = re.compile(r"(?:设区的市|[省市区县乡镇](?!场|域|政|直))(?:级|（[^（）]*）)?")
+"""One level of government as lists write it: 市, 县级, 县（市）, 区县（自治县） is two."""
+_LEVEL_ONLY = re.compile(rf"(?:{_LEVEL.pattern})+")
+_LEVELS_JOINED = re.compile(rf"(?:^|(?<=、))({_LEVEL_ONLY.pattern})(?:和|及|与)(?={_LEVEL.pattern})")
+"""市和区、县人民政府, 市和区县人民政府: levels joined by 和 are listed as by 、."""
+_NOT_NAMED = re.compile(rf"^(?:{_LEVEL_ONLY.pattern}|本级)?(?:以上)?(?:人民)?(?:政府)?"
+                        r"(?:各|有关|相关|其他|其它|有权|所在地的?|当地|上级|同级|主管|行政|管理|职能|级|以上)*")
+"""Words that leave a 部门/机关 unnamed: 有关部门, 各相关部门, 有权机关, 政府各有关部门, 市级各相关部门,
+其他有关行政管理部门 charge no organ in particular."""
+_UNNAMED_HEAD = re.compile(r"(?:有关|相关|其他|其它)")
+_UNNAMED = r"(?:有关|相关|所属)?(?:行政)?(?:管理|职能)?(?:部门|单位|机构)"
+_UNNAMED_PARTNERS = re.compile(rf"(?:和|及|以及|与)(?:其|其他|其它)?{_UNNAMED}$"
+                               rf"|^(?:其他|其它)?(?:有关|相关){_UNNAMED}(?:和|及|以及|与)")
+"""管理专利工作的部门和有关单位, 人民政府及其有关部门, 相关部门和司法机关: the organ is named, its
+partners are not."""
 _DUTIES_OWN = re.compile(r"^(?:按照|依照|根据)各自(?:的)?职责|^在各自(?:的)?职责范围内|^按职责分工")
 """…等部门，按照各自职责做好…: the clause before, the organs it names, is the subject."""
 _PARTNERS = re.compile(
@@ -124,10 +130,11 @@ def unit_list(content: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
     A prefix is carried only inside a 、 list, never across a ，: in 市市场监管局、发改委，
     人民银行泉州市中心支行 the bank keeps its name as printed.
     """
-    content = re.sub(r"〔[^〕]*〕|【[^】]*】", "", content).strip(" 。.")
+    content = re.sub(r"〔[^〕]*〕|【[^】]*】", "", content).strip(" 。.").replace("或者", "、")
     content = _LEVELS.sub(lambda levels: levels.group().replace("、", _LEVEL_JOIN), content)
     units: list[ResponsibleUnit] = []
     for group in _split(content, "，,；;"):
+        group = _LEVELS_JOINED.sub(r"\1、", group)
         lead = False
         verb = _VERB_END.search(group)
         if verb:
@@ -135,10 +142,10 @@ def unit_list(content: str, jurisdiction: Jurisdiction) -> list[ResponsibleUnit]
             group = group[: verb.start()]
         shared = _SHARED_DUTY_NOUN.search(group)
         items = []
-        for item in _split(group, "、"):
+        for item in [part for listed in _split(group, "、") for part in _conjoined(listed)]:
             item_lead = bool(_LEAD_MARK.search(item))
-            item = _LEAD_MARK.sub("", _UNNAMED_PARTNERS.sub("", item))
-            item = re.sub(r"(?:等)+(?:有关)?(?:部门|单位)?$", "", item)
+            item = _LEAD_MARK.sub("", item)
+            item = re.sub(r"(?:等)+(?:有关|相关)?(?:部门|单位)?$", "", item)
             if item and shared and not (organs.names_organ(item) or _field_organ(item)):
                 item += shared.group(1)
             if item:
@@ -210,7 +217,9 @@ def _is_generic(name: str) -> bool:
 
 def _organs_only(units: list[ResponsibleUnit], lead: bool) -> list[ResponsibleUnit]:
     """Body clauses are trusted only when every name in them ends as an organ does, or names a
-    部门/机关 of a field (专利行政部门, 公安机关), as regulations charge organs."""
+    部门/机关 of a field (专利行政部门, 公安机关), as regulations charge organs; 有关/相关 organs
+    (相关人民政府) are named by no one and left out."""
+    units = [u for u in units if not _UNNAMED_HEAD.match(u.name)]
     if not units or not all(organs.names_organ(u.name) or _field_organ(u.name) for u in units):
         return []
     return [replace(u, lead=u.lead or lead) for u in units]
@@ -244,14 +253,40 @@ def _distributed(items: list[str], jurisdiction: Jurisdiction) -> list[str]:
             prefix = own
         carried = prefix if _PARTY_ORGAN.search(item) else prefix.removesuffix("委")
         names.append(carried + item if own is None and carried and organs.is_bare(item) else item)
-    level = re.match(r"[省市区县乡镇]级?", names[-1]) if len(names) > 1 else None
-    if level and all(_LEVEL_ONLY.fullmatch(name) for name in names[:-1]) and not organs.is_bare(names[-1]):
-        return [name + names[-1][level.end():] for name in names[:-1]] + names[-1:]
+    level = _level_prefix(names[-1]) if len(names) > 1 else None
+    if level and all(_LEVEL_ONLY.fullmatch(name) for name in names[:-1]):
+        return [name + names[-1][len(level):] for name in names[:-1]] + names[-1:]
     suffix = _SHARED_SUFFIX.search(names[-1]) if names else None
     if suffix:
         names = [n + suffix.group() if _PLACE_END.search(n) and not organs.names_organ(n) else n
                  for n in names[:-1]] + names[-1:]
     return names
+
+
+def _conjoined(item: str) -> list[str]:
+    """县级以上人民政府及财政 → 县级以上人民政府, 财政: 和/及 after a name that ends as an organ
+    joins two items; inside a name (工业和信息化局, 人力资源和社会保障局) it does not. Partners
+    left unnamed (和有关单位) are dropped."""
+    item = _UNNAMED_PARTNERS.sub("", item)
+    for joint in re.finditer(r"以及|及|和|与", item):
+        left = item[: joint.start()]
+        if organs.names_organ(left) or _field_organ(left):
+            return [left, *_conjoined(item[joint.end():])]
+    return [item]
+
+
+def _level_prefix(name: str) -> str | None:
+    """The levels that open an organ's name (县（市）区 of 县（市）区人民政府), up to the organ:
+    the shortest run of levels before a bare organ label, else the longest; None if none."""
+    ends, position = [], 0
+    while level := _LEVEL.match(name, position):
+        position = level.end()
+        ends.append(position)
+    ends = [end for end in ends if end < len(name) and not name.startswith(("和", "及", "与"), end)]
+    if not ends:
+        return None
+    bare = [end for end in ends if organs.is_bare(name[end:])]
+    return name[: bare[0] if bare else ends[-1]]
 
 
 def _prefix(item: str) -> str | None:
