@@ -59,6 +59,11 @@ PAST_DAYS = ("2019-01-01", "2024-06-01")
     ('SELECT ("#{" AS ?x) ?s WHERE { ?s a ?t }', "?s WHERE { VALUES"),
     ("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }", "} WHERE { VALUES"),
     ("construct where { ?s a ?t }", "where { VALUES"),
+    # an update's WHERE group, after its DELETE and INSERT templates; ex:insert is a name, no keyword
+    ("DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", "} WHERE { VALUES"),
+    ("INSERT { ?s a ?t } WHERE { FILTER NOT EXISTS { ?s a ?t } }", "} WHERE { VALUES"),
+    ("DELETE WHERE { ?s ?p ?o }", "WHERE { VALUES"),
+    ("PREFIX ex: <http://e/#>\nSELECT (ex:insert(?s) AS ?x) WHERE { ?s a ?t }", "?x) WHERE { VALUES"),
     ('SELECT ?s WHERE { ?s ?p "{不是组}" . { ?s a ?t } }', 'WHERE { VALUES'),
 ])
 def test_values_go_first_in_the_where_group(query: str, expected: str) -> None:

@@ -4,7 +4,8 @@ Queries go through SPARQLWrapper (SPARQL 1.1 Protocol, results as SPARQL JSON or
 writes are the very SPARQL Update requests the embedded store runs (ingest.store.updates), one
 request per change, which the engine applies as one transaction, so a failed or interrupted
 ingest leaves the previous graph in place. Nothing is kept in this object but the endpoint
-addresses: several processes may share one store.
+addresses: several processes may share one store, each write holding the store's write lease
+(lease.py) so that two copies of one policy ingested at once both stay.
 
 The endpoint must answer queries over the union of its named graphs as the default graph
 (Oxigraph: `serve --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`; Virtuoso
@@ -28,8 +29,9 @@ from rdflib.term import Node
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from ingest.store import QueryResult, Solutions, StoreUnreachable
+from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Solutions, StoreUnreachable
 from ingest.store.base import SparqlStore
+from ingest.store.lease import write_lease
 from ingest.store.values import bind_values, query_form
 
 __all__ = ["EndpointUnreachable", "QueryRejected", "RemoteStore", "RemoteStoreError", "json_term",
@@ -72,6 +74,16 @@ class RemoteStore(SparqlStore):
         rows = tuple({name: json_term(value) for name, value in row.items()}
                      for row in answer["results"]["bindings"])
         return Solutions(names, rows)
+
+    def replace_many(self, writes: Sequence[DocumentWrite]) -> list[DocumentEntry]:
+        """As every store does, holding the store's write lease: other clients may write at once."""
+        with write_lease(self):
+            return super().replace_many(writes)
+
+    def remove(self, document: str) -> Removal:
+        """As every store does, holding the store's write lease (lease.py)."""
+        with write_lease(self):
+            return super().remove(document)
 
     def update(self, request: str) -> None:
         """Send one SPARQL Update request (one transaction on the engine)."""

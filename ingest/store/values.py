@@ -26,7 +26,7 @@ _TOKEN = re.compile(r"""
       | "{3}(?:[^"\\]|\\.|"(?!""))*"{3} | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}   # long strings
       | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'      # strings
       | <[^<>"{}|^`\\\s]*> )                            # IRIs
-    | (?P<open>\{) | (?P<close>\}) | (?P<construct>\bCONSTRUCT\b)
+    | (?P<open>\{) | (?P<close>\}) | (?P<construct>(?<![\w:.?$-])(?:CONSTRUCT|INSERT|DELETE)(?![\w:.-]))
     """, re.VERBOSE | re.IGNORECASE | re.DOTALL)
 
 _FORM = re.compile(r"(?<![\w:.?$-])(SELECT|CONSTRUCT|DESCRIBE|ASK)(?![\w:.-])", re.IGNORECASE)
@@ -65,7 +65,8 @@ def bind_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
 
 
 def _where_group(sparql: str) -> int:
-    """Offset just inside the `{` opening the WHERE group (after a CONSTRUCT template, if any)."""
+    """Offset just inside the `{` opening the WHERE group (after a CONSTRUCT, DELETE or INSERT
+    template, if any: an update's WHERE group takes bindings as a query's does)."""
     depth, templates = 0, 0
     for token in _TOKEN.finditer(sparql):
         if token.lastgroup == "construct" and depth == 0:
