@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from ingest.processes import end_with_parent
-from ingest.vocab import CATALOG_GRAPH
+from ingest.sparql import sparql_file
 from service.errors import Unavailable
 from service.search import MeasureIndex, Vocabulary, with_validity
 from service.search_disk import Document, load, save
@@ -52,10 +52,7 @@ MEASURES_PER_DOCUMENT = 25
 FIRST_WAIT = 3.0
 """Seconds a search waits for the first index before it is answered 503 (a small store is ready by then)."""
 
-CATALOGUE_QUERY = f"""\
-SELECT ?graph ?modified {{
-  GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
-}}"""
+CATALOGUE_QUERY = sparql_file("service", "search_catalogue.rq")
 
 
 @dataclass

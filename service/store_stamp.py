@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
-from ingest.vocab import CATALOG_GRAPH
+from ingest.sparql import sparql_file
 from service.sparql.runner import QueryRunner
 from service.sparql.worker import store_signature
 
@@ -20,10 +20,7 @@ __all__ = ["STAMP_INTERVAL", "KeptValue", "RowSource", "Signature", "StoreStamp"
 
 STAMP_INTERVAL = 10.0
 """Seconds between two looks at a remote store's catalogue for changes."""
-STAMP_QUERY = f"""\
-SELECT (COUNT(?graph) AS ?documents) (MAX(STR(?modified)) AS ?latest) {{
-  GRAPH <{CATALOG_GRAPH}> {{ ?graph <http://purl.org/dc/terms/modified> ?modified }}
-}}"""
+STAMP_QUERY = sparql_file("service", "store-stamp.rq")
 
 Signature = tuple[object, ...]
 

@@ -12,15 +12,18 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
+from rdflib import URIRef
 
+from ingest.sparql import sparql_file
 from ingest.store.remote import RemoteStoreError, send_query
+from ingest.store.values import bind_values
 from service.deps import SettingsDep
 from service.errors import ERROR_RESPONSE, Unavailable
 
 router = APIRouter(tags=["service"])
 
 BATCH = 5000
-GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+GRAPHS, GRAPH = (sparql_file("service", f"routes/dump-{name}.rq") for name in ("graphs", "graph"))
 
 
 @router.get("/dump", response_class=StreamingResponse, responses={
@@ -97,7 +100,7 @@ def embedded_nquads(store: ox.Store) -> Generator[bytes, None, None]:
 def remote_nquads(endpoint: str, graphs: list[ox.NamedNode], timeout: float) -> Generator[bytes, None, None]:
     """A remote store's named graphs, each fetched by one SELECT, so no answer holds the whole store."""
     for graph in graphs:
-        rows = _select(endpoint, f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}", timeout)
+        rows = _select(endpoint, bind_values(GRAPH, {"g": URIRef(graph.value)}), timeout)
         yield from nquads(ox.Quad(s, p, o, graph) for s, p, o in rows)
 
 

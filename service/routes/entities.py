@@ -21,7 +21,9 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
+from ingest.sparql import sparql_file
 from ingest.vocab import BASE, INDICATOR, PREFIXES, TOPIC
+from service.curated import paged
 from service.deps import RunnerDep
 from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
 from service.pages import HTML, href, local_name, render
@@ -41,29 +43,9 @@ LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
 SKOS_SCOPE_NOTE = "http://www.w3.org/2004/02/skos/core#scopeNote"
-LABEL_PATH = "(<" + ">|<".join(LABELS) + ">)"
-
-DESCRIBE = "CONSTRUCT { ?entity ?p ?o } WHERE { ?entity ?p ?o }"
-KNOWN = "ASK { { ?entity ?p ?o } UNION { ?s ?p ?entity } }"
-OUTGOING = f"""SELECT ?entity ?p ?o (SAMPLE(?l) AS ?label) WHERE {{
-  ?entity ?p ?o . OPTIONAL {{ ?o {LABEL_PATH} ?l }} }} GROUP BY ?entity ?p ?o"""
-INCOMING = f"""SELECT ?entity ?s ?p (SAMPLE(?l) AS ?label) WHERE {{
-  ?s ?p ?entity . OPTIONAL {{ ?s {LABEL_PATH} ?l }} }}
-GROUP BY ?entity ?s ?p ORDER BY ?p ?s LIMIT {INCOMING_LIMIT}"""
-CITATION = """PREFIX pkg: <https://w3id.org/policykg/def#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?entity (SAMPLE(?policy_) AS ?policy) (SAMPLE(?title_) AS ?title) (SAMPLE(?number_) AS ?number)
-       (SAMPLE(?date_) AS ?date) (SAMPLE(?place_) AS ?place) (SAMPLE(?path_) AS ?path)
-       (SAMPLE(?quote_) AS ?quote) WHERE {
-  ?policy_ pkg:hasMeasure ?entity .
-  OPTIONAL { ?entity pkg:path ?path_ }
-  OPTIONAL { ?entity <http://www.w3.org/ns/prov#wasDerivedFrom>/pkg:quote ?quote_ }
-  OPTIONAL { ?policy_ eli:title ?title_ }
-  OPTIONAL { ?policy_ eli:id_local ?number_ }
-  OPTIONAL { ?policy_ eli:date_document ?date_ }
-  OPTIONAL { ?policy_ pkg:jurisdiction/rdfs:label ?place_ }
-} GROUP BY ?entity"""
+TRIPLES, KNOWN, OUTGOING, CITATION = (sparql_file("service", f"routes/entity-{name}.rq")
+                                      for name in ("triples", "known", "outgoing", "citation"))
+INCOMING = paged(sparql_file("service", "routes/entity-incoming.rq"), INCOMING_LIMIT, 0)
 
 
 class NotFound(ServiceError):
@@ -120,7 +102,7 @@ async def data_entity(path: str, request: Request, runner: RunnerDep) -> Respons
     if fmt == SOURCE_TEXT:
         return await source_text(runner, entity)
     if fmt != HTML:
-        result = await runner.run(QueryJob(query=DESCRIBE, fmt=fmt, result_limit=1_000_000,
+        result = await runner.run(QueryJob(query=TRIPLES, fmt=fmt, result_limit=1_000_000,
                                            prefixes=PREFIXES, substitutions=(("entity", entity),)))
         headers = {"Vary": "Accept"}
         if wanted:

@@ -6,7 +6,7 @@ import json
 
 from fastapi import APIRouter, Request
 
-from ingest.vocab import CATALOG_GRAPH, PKG
+from ingest.sparql import sparql_file
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE
 from service.sparql.formats import JSON
@@ -15,8 +15,7 @@ from service.store_stamp import KeptValue, StoreStamp
 
 router = APIRouter(tags=["service"])
 
-TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-DOCUMENTS = f"SELECT (COUNT(?g) AS ?n) {{ GRAPH <{CATALOG_GRAPH}> {{ ?g a <{PKG.DocumentGraph}> }} }}"
+TRIPLES, DOCUMENTS = (sparql_file("service", f"routes/health-{name}.rq") for name in ("triples", "documents"))
 
 
 def triple_count(stamp: StoreStamp) -> KeptValue[int]:

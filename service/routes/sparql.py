@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from ingest.sparql import sparql_file
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE, ContentTooLarge
 from service.pages import wants_html
@@ -19,7 +20,7 @@ from service.sparql.runner import QueryJob
 
 router = APIRouter(tags=["SPARQL"])
 
-EXAMPLE = "PREFIX pkg: <https://w3id.org/policykg/def#>\nSELECT ?policy { ?policy a pkg:Policy } LIMIT 10"
+EXAMPLE = sparql_file("service", "routes/sparql-example.rq").strip()
 DATASET_PARAMETERS = [
     {"name": "default-graph-uri", "in": "query", "required": False, "schema": {"type": "array", "items":
      {"type": "string"}}, "description": "Graphs merged into the default graph (replaces the union of all)."},

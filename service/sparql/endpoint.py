@@ -15,11 +15,14 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from ingest.sparql import sparql_file
 from ingest.store.remote import RESULTS_JSON, QueryRejected, RemoteStoreError, send_query
 from ingest.store.values import bind_values
 from service.errors import BadRequest, Unavailable
 
 __all__ = ["Endpoint"]
+
+HAS_GRAPH = sparql_file("service", "sparql/has-graph.rq")
 
 
 class Endpoint:
@@ -33,7 +36,7 @@ class Endpoint:
         return self
 
     def contains_named_graph(self, graph: ox.NamedNode) -> bool:
-        answer = self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        answer = self.query(HAS_GRAPH, substitutions={ox.Variable("graph"): graph})
         return isinstance(answer, ox.QueryBoolean) and bool(answer)
 
     def query(self, query: str, *, base_iri: str | None = None,
