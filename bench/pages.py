@@ -1,12 +1,23 @@
 """pages: the latency of every kind of web page, as a browser asks for it (Accept: text/html),
 through HTTP on 127.0.0.1: the home page, the lists, the search page, a comparison page, two places
-side by side, the SPARQL workbench, the API docs, and one resource of each kind with a page."""
+side by side, the SPARQL workbench, the API docs, and one resource of each kind with a page.
+
+    python bench/pages.py --store bench/out/store-1000    # the pages alone, on a store of bench/run.py
+
+bench/run.py times them too, after its curated queries; run by itself, this starts `policykg serve`
+on the store, waits for its search index and prints a Markdown table with the load average.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.measure import KeepAlive, Latency, RequestFailed, latency
 
@@ -49,3 +60,29 @@ def pages(client: KeepAlive, store_path: Path, repeats: int, warmup: int) -> lis
         except RequestFailed as error:
             timed.append((name, str(error)))
     return timed
+
+
+def main(argv: list[str] | None = None) -> None:
+    from bench.run import SizeFigures, search_requests, service, wait_for_search
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, required=True, help="an embedded store (bench/out/store-N)")
+    parser.add_argument("--repeats", type=int, default=20, help="timed runs of each page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed runs before them")
+    parser.add_argument("--search-wait", type=float, default=300.0,
+                        help="seconds to wait for the search index")
+    args = parser.parse_args(argv)
+    with service(args.store, SizeFigures(0)) as client:
+        status = wait_for_search(client, search_requests()[0], args.search_wait)
+        before = os.getloadavg()[0]
+        timed = pages(client, args.store, args.repeats, args.warmup)
+        after = os.getloadavg()[0]
+    print(f"store {args.store}, /search {status}, "
+          f"load average (1 min) {before:.1f} before, {after:.1f} after\n")
+    print("| page | median ms | p95 ms |\n|---|---:|---:|")
+    for name, measured in timed:
+        figures = measured if isinstance(measured, str) else f"{measured.median:,.1f} | {measured.p95:,.1f}"
+        print(f"| {name} | {figures} |")
+
+
+if __name__ == "__main__":
+    main()

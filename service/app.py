@@ -79,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.triple_count = health.triple_count(StoreStamp(path))
     app.state.store_counts = home.store_counts(StoreStamp(path))
     app.state.policy_list = home.policy_list(StoreStamp(path))
+    app.state.policy_days = home.DayView()
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["X-Result-Limit", "X-Result-Truncated"],
                        allow_private_network=True)  # a hosted query editor may reach an intranet service

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from live_service import searchable, serve
 from service.app import create_app
 from service.config import Settings
 from service.pages import item_path
+from service.routes.home import DayView
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 TEMPLATES = sorted(p.name for p in (files("service") / "templates").iterdir() if p.name.endswith(".html"))
@@ -83,6 +85,23 @@ def test_the_policy_list_says_each_policys_validity_today_and_filters_by_it(base
     chosen = {"validity": "已失效", "place": "泉州市"}
     narrowed = httpx.get(f"{base}/policies", headers=BROWSER, params=chosen)
     assert [title for title, _ in _listed(narrowed.text)] == [QUANZHOU]
+
+
+def test_the_kept_list_of_a_day_gives_the_next_days_status_and_counts() -> None:
+    """/policies keeps the statuses and filter counts of a day; a new day or a new list makes them again."""
+    listed = [{"policy": "a", "date": "2023-12-20", "inForce": "2024-01-01", "until": "2024-12-31",
+               "place": "泉州市"},
+              {"policy": "b", "date": "2016-05-01", "place": "汕尾市"}]
+    view = DayView()
+    june = view.rows(listed, date(2024, 6, 1))
+    assert [row["validity"] for row in june] == ["现行有效", "未知"]
+    assert view.counts(june, {"place": "泉州市"})["validity"]["现行有效"] == 1
+    assert view.rows(listed, date(2024, 6, 1)) is june
+    january = view.rows(listed, date(2025, 1, 2))
+    assert [row["validity"] for row in january] == ["已失效", "未知"]
+    statuses = view.counts(january, {"place": "泉州市"})["validity"]
+    assert statuses == {"现行有效": 0, "已失效": 1, "尚未生效": 0, "未知": 0}
+    assert view.rows(list(listed), date(2025, 1, 2)) is not january
 
 
 @pytest.mark.parametrize("path", [

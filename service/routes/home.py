@@ -50,6 +50,30 @@ def with_validity(rows: list[Row], on: date) -> list[Row]:
     return [row | {"validity": validity(row, on)} for row in rows]
 
 
+class DayView:
+    """The policy list with each status on a day, and the filter counts asked of it, made once per
+    list and day: both change only with the store or the date."""
+
+    MOST_COUNTS = 256
+
+    def __init__(self) -> None:
+        self._made: tuple[list[Row], date, list[Row]] | None = None
+        self._counts: dict[tuple[tuple[str, str], ...], dict[str, dict[str, int]]] = {}
+
+    def rows(self, listed: list[Row], on: date) -> list[Row]:
+        if self._made is None or self._made[0] is not listed or self._made[1] != on:
+            self._made, self._counts = (listed, on, with_validity(listed, on)), {}
+        return self._made[2]
+
+    def counts(self, rows: list[Row], chosen: dict[str, str]) -> dict[str, dict[str, int]]:
+        key = tuple(sorted(chosen.items()))
+        if key not in self._counts:
+            if len(self._counts) >= self.MOST_COUNTS:
+                self._counts.clear()
+            self._counts[key] = facet_counts(rows, chosen)
+        return self._counts[key]
+
+
 FACETS: dict[str, Callable[[Row], str]] = {
     "validity": lambda row: row["validity"],
     "place": lambda row: row.get("place", ""),
@@ -91,7 +115,8 @@ async def policies(request: Request, runner: RunnerDep,
     """Every stored policy, the latest ingested first, a page at a time; filtered by validity
     (today), place and year of issue, with the count each filter value would leave."""
     today = date.today()
-    rows = with_validity(await request.app.state.policy_list.current(runner), today)
+    view: DayView = request.app.state.policy_days
+    rows = view.rows(await request.app.state.policy_list.current(runner), today)
     given = {"validity": validity, "place": place, "year": year}
     chosen = {name: value for name, value in given.items() if value}
     shown = narrowed(rows, chosen)
@@ -101,5 +126,5 @@ async def policies(request: Request, runner: RunnerDep,
         return "/policies?" + urlencode({**chosen, "page": number})
     return html("policies.html", active="/policies", rows=shown[start:start + PAGE], page=page,
                 more=len(shown) > start + PAGE, total=len(rows), found=len(shown), chosen=chosen,
-                counts=facet_counts(rows, chosen), badges=BADGES, today=today.isoformat(),
+                counts=view.counts(rows, chosen), badges=BADGES, today=today.isoformat(),
                 previous=link(page - 1), next=link(page + 1))
