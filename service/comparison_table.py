@@ -36,11 +36,17 @@ class Table:
 
 
 @cache
-def _columns() -> dict[str, tuple[str, str]]:
-    """routes/column-labels.tsv: variable → (Chinese header, how a chart uses it)."""
+def _fields() -> dict[str, list[str]]:
+    """routes/column-labels.tsv: variable → [Chinese header, how a chart uses it, the IRI column it names]."""
     text = (files("service") / "routes" / "column-labels.tsv").read_text(encoding="utf-8")
     rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in rows if len(row) >= 2}
+    return {row[0]: [*row[1:], "", ""][:3] for row in rows if len(row) >= 2}
+
+
+@cache
+def _columns() -> dict[str, tuple[str, str]]:
+    """variable → (Chinese header, how a chart uses it)."""
+    return {name: (header, role) for name, (header, role, _) in _fields().items()}
 
 
 def column_labels() -> dict[str, str]:
@@ -48,18 +54,28 @@ def column_labels() -> dict[str, str]:
     return {name: header for name, (header, _) in _columns().items()}
 
 
+SIGNS = {">=": "≥", "<=": "≤"}
+"""A comparator as a reader writes it."""
+
+
 def table(columns: list[str], rows: list[dict[str, dict[str, str]]]) -> Table:
-    """The shown table of SPARQL JSON rows: a NAMELabel column beside NAME becomes NAME's link text."""
+    """The shown table of SPARQL JSON rows: a NAMELabel column beside NAME becomes NAME's link text, and
+    so does a text column that names NAME (column-labels.tsv), in its own place; NAME is not shown."""
     labels = column_labels()
-    merged = {f"{c}Label" for c in columns if f"{c}Label" in columns}
+    named = {c: _fields()[c][2] for c in columns if c in _fields() and _fields()[c][2] in columns}
+    merged = {f"{c}Label" for c in columns if f"{c}Label" in columns} | set(named.values())
     shown = [c for c in columns if c not in merged]
     numeric = [c for c in shown if any(c in r for r in rows) and _columns().get(c, ("", ""))[1] != "label"
                and all(r[c].get("datatype") in NUMERIC for r in rows if c in r)]
-    out = [[_cell(row, c, numeric) for c in shown] for row in rows]
+    out = [[_cell(row, c, numeric, named.get(c)) for c in shown] for row in rows]
     return Table([(c, labels.get(c, c)) for c in shown], out, numeric)
 
 
-def _cell(row: dict[str, dict[str, str]], column: str, numeric: list[str]) -> Cell:
+def _cell(row: dict[str, dict[str, str]], column: str, numeric: list[str], names: str | None = None) -> Cell:
+    """The cell of `column`; a text column that `names` an IRI column is that IRI's link text."""
+    named = row.get(names) if names else None
+    if named is not None and named["type"] == "uri":
+        return Cell(row.get(column, {}).get("value") or local_name(named["value"]), href(named["value"]))
     term = row.get(column)
     if term is None:
         return Cell("")
@@ -68,7 +84,8 @@ def _cell(row: dict[str, dict[str, str]], column: str, numeric: list[str]) -> Ce
         return Cell(label, href(term["value"]))
     if column in numeric:
         return Cell(term["value"], kind="number")
-    return Cell(term["value"], kind="long" if len(term["value"]) > FOLD_AT else "text")
+    text = SIGNS.get(term["value"], term["value"])
+    return Cell(text, kind="long" if len(text) > FOLD_AT else "text")
 
 
 def chart(shown: Table) -> dict[str, object] | None:

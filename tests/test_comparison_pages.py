@@ -14,7 +14,7 @@ import pytest
 from live_service import searchable, serve
 
 from service.app import create_app
-from service.comparison_table import chart, table
+from service.comparison_table import Cell, chart, table
 from service.config import Settings
 from service.curated import load_library
 
@@ -77,6 +77,32 @@ def test_comparison_table_reads_in_chinese_with_labelled_links(base: str) -> Non
     assert re.search(r'<td><a href="/def/topic/\w+">[^<a-zA-Z]+</a></td>', page)
     assert 'data-chart="' in page
     assert 'format=csv' in page
+
+
+def test_a_policy_shows_as_its_title_linked_and_a_comparator_as_a_sign(base: str) -> None:
+    page = httpx.get(f"{base}/queries/targets-by-indicator", params={"indicator": ""}, headers=BROWSER).text
+    headers = dict(re.findall(r'<th scope="col" title="(\w+)">([^<]+)</th>', page))
+    assert headers["title"] == "文件标题"
+    assert "policy" not in headers  # the title is its link
+    title = "泉州市人民政府关于促进知识产权高质量发展的若干意见"
+    assert re.search(f'<td class="wide"><a href="/id/policy/[^"]+">{title}</a></td>', page)
+    assert "<td>≥</td>" in page
+    assert "<td>&gt;=</td>" not in page
+
+
+@pytest.mark.parametrize(("row", "cells"), [
+    ({"title": {"type": "literal", "value": "若干意见"}, "comparator": {"type": "literal", "value": ">="},
+      "policy": {"type": "uri", "value": "https://w3id.org/policykg/id/policy/350500/n-1"}},
+     [Cell("若干意见", "/id/policy/350500/n-1"), Cell("≥")]),
+    ({"policy": {"type": "uri", "value": "https://w3id.org/policykg/id/policy/350500/n-1"}},  # no title
+     [Cell("n-1", "/id/policy/350500/n-1"), Cell("")]),
+    ({"title": {"type": "literal", "value": "若干意见"}, "comparator": {"type": "literal", "value": "="}},
+     [Cell("若干意见"), Cell("=")]),
+])
+def test_a_column_naming_an_iri_is_its_link(row: dict[str, dict[str, str]], cells: list[Cell]) -> None:
+    shown = table(["title", "comparator", "policy"], [row])
+    assert [name for name, _ in shown.columns] == ["title", "comparator"]
+    assert shown.rows == [cells]
 
 
 @pytest.mark.parametrize(("columns", "rows", "numeric", "labels"), [

@@ -4,6 +4,8 @@ hygiene (no inline script, no event-handler attribute: the Content-Security-Poli
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -158,3 +160,52 @@ def test_sparql_opens_the_editor_for_a_browser_and_describes_the_service_to_clie
         assert described.status_code == 200
         assert "text/html" not in described.headers["content-type"]
         assert "sparql-service-description" in described.text or "ns/sparql-service" in described.text
+
+
+def _cards(page: str) -> list[str]:
+    return re.findall(r'<li class="card result">(.*?)</li>\n', page, re.S)
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "知识产权质押融资贴息", "jurisdiction": "", "topic": "", "year_from": "", "year_to": "", "type": "",
+     "validity": ""},
+    {"q": "", "jurisdiction": "泉州市", "topic": "", "year_from": "", "year_to": "", "type": "",
+     "validity": ""},
+    {"q": "专利导航", "year_from": "2016", "year_to": "", "validity": "已失效"},
+    {"q": "", "topic": "PledgeFinancing", "type": "", "validity": "已失效"},
+])
+def test_search_permalink_and_export_work_with_any_field_empty(base: str, params: dict[str, str]) -> None:
+    page = httpx.get(f"{base}/search", params=params, headers=BROWSER, timeout=30)
+    assert page.status_code == 200
+    total = int(re.search(r"共 (\d+) 条措施", page.text).group(1))  # type: ignore[union-attr]
+    assert total > 0
+    given = {k: v for k, v in params.items() if v}
+    permalink = re.search(r'<a href="([^"]+)">本页链接</a>', page.text).group(1)  # type: ignore[union-attr]
+    assert dict(httpx.URL(permalink.replace("&amp;", "&")).params) == given
+    again = httpx.get(base + permalink.replace("&amp;", "&"), headers=BROWSER, timeout=30)
+    assert _cards(again.text) == _cards(page.text)
+    export = re.search(r'<a href="(/search/export\.csv[^"]*)">导出 CSV</a>', page.text)
+    assert export
+    body = httpx.get(base + export.group(1).replace("&amp;", "&"), timeout=30).content
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["地区", "政策文件"]
+    assert len(rows) - 1 == min(total, 1000)
+
+
+def test_search_cards_carry_validity_money_and_units_and_filter_by_validity(base: str) -> None:
+    page = httpx.get(f"{base}/search", params={"q": "知识产权质押融资贴息"}, headers=BROWSER, timeout=30).text
+    first = _cards(page)[0]
+    assert "泉州市" in first
+    assert "贴息 按 30%，最高 20万元（每家企业每年）" in first
+    assert "人民银行泉州市中心支行" in first
+    assert re.search(r'<span class="badge expired" title="时效性">已失效</span>', first)
+    offered = dict(re.findall(r'<option value="(现行有效|已失效|尚未生效|未知)"[^>]*>[^<（]+（(\d+)）', page))
+    assert offered, "the validity filter offers its values with their counts"
+    for status, count in offered.items():
+        narrowed = httpx.get(f"{base}/search", params={"q": "知识产权质押融资贴息", "validity": status},
+                             headers=BROWSER, timeout=30).text
+        assert re.search(r"共 (\d+) 条措施", narrowed).group(1) == count  # type: ignore[union-attr]
+        badges = re.findall(r'title="时效性">([^<]+)</span>', narrowed)
+        assert badges
+        assert set(badges) == {status}

@@ -24,6 +24,7 @@ from service.search import Query as SearchQuery
 from service.search_facets import Filters
 from service.source_text import Span, segments
 from service.sparql.formats import csv_lines
+from service.validity import BADGES
 
 router = APIRouter(include_in_schema=False)
 EXPORT_LIMIT = 1000
@@ -66,6 +67,7 @@ async def search_page(request: Request, runner: RunnerDep, query: SearchQuery, a
             for hit in (answer.hits if answer else [])]
     step = query.limit
     links = {"export": f"/search/export.csv?{urlencode(params)}",
+             "permalink": f"/search?{urlencode(params | ({'offset': query.offset} if query.offset else {}))}",
              "previous": f"/search?{urlencode(params | {'offset': max(query.offset - step, 0)})}",
              "next": f"/search?{urlencode(params | {'offset': query.offset + step})}"}
     chosen = {name: request.query_params.get(name, "") for name in FILTERS}
@@ -74,8 +76,8 @@ async def search_page(request: Request, runner: RunnerDep, query: SearchQuery, a
     offered = _with_chosen(facets.get("jurisdiction") or dict.fromkeys(places, 0), chosen["jurisdiction"])
     years = {*facets.get("year", {}), *(y for y in (chosen["year_from"], chosen["year_to"]) if y)}
     return html("search.html", active="/search", query=query, answer=answer, hits=hits, topics=topics,
-                places=offered, facets=facets, chosen=chosen, links=links, permalink=str(request.url),
-                years=sorted(years, reverse=True))
+                places=offered, facets=facets, chosen=chosen, links=links,
+                years=sorted(years, reverse=True), badges=BADGES)
 
 
 def _with_chosen(counts: Mapping[str, int], chosen: str) -> dict[str, int]:
