@@ -20,28 +20,37 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.measure import KeepAlive, Latency, RequestFailed, latency
+from service.curated import load_library
 
 BASE = "https://w3id.org/policykg/"
 BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8"
 SAMPLE = Path(__file__).with_name("pages.rq")
+PAGES = [("policy page", "policy"), ("policy page, most measures", "largest"), ("measure page", "measure"),
+         ("target page", "target"), ("incentive page", "incentive"), ("organ page", "organ"),
+         ("place page", "place"), ("indicator page", "indicator"), ("topic page", "topic")]
+"""(page, variable of pages.rq) of the resource pages timed."""
 
 
 def page_paths(store: ox.Store) -> list[tuple[str, str, dict[str, str]]]:
     """(name, path, params) of the pages to time, the resources sampled from the store."""
+    from bench.run import sample_values  # bench.run imports this module
     found = store.query(SAMPLE.read_text(encoding="utf-8"), use_default_graph_as_union=True)
     assert isinstance(found, ox.QuerySolutions)
     row = next(iter(found), None)
     paths: list[tuple[str, str, dict[str, str]]] = [
         ("home", "/", {}), ("policies", "/policies", {}), ("search form", "/search", {}),
         ("search results", "/search", {"q": "知识产权质押融资贴息"}),
-        ("comparison (all indicators)", "/queries/targets-by-indicator", {"indicator": ""}),
+        ("comparison: targets-by-indicator, all indicators", "/queries/targets-by-indicator",
+         {"indicator": ""}),
         ("query library", "/queries", {}), ("SPARQL workbench", "/sparql", {}), ("API docs", "/docs", {})]
+    paths += [(f"comparison: {name}", f"/queries/{name}", sample_values(query, store))
+              for name, query in load_library().items()]
     if row is None:
         return paths
-    for name in ("policy", "measure", "target", "incentive", "organ", "place", "indicator", "topic"):
-        term = row[name]
+    for name, variable in PAGES:
+        term = row[variable]
         if isinstance(term, ox.NamedNode):
-            paths.append((f"{name} page", "/" + term.value.removeprefix(BASE), {}))
+            paths.append((name, "/" + term.value.removeprefix(BASE), {}))
     city = row["city"]
     if city is not None:
         paths.append(("compare (one place)", "/compare", {"city": city.value}))
