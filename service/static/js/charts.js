@@ -8,8 +8,9 @@ window.policykgChart = function (element, labels, series) {
     tooltip: {trigger: "axis"},
     legend: {type: "scroll", top: 0},
     grid: {left: 8, right: 8, bottom: 8, top: 36, containLabel: true},
-    xAxis: {type: "category", data: labels, axisLabel: {interval: 0, rotate: labels.length > 6 ? 40 : 0,
-            width: 140, overflow: "truncate"}},
+    // Every label while a few fit; past that ECharts leaves out the ones that would overlap.
+    xAxis: {type: "category", data: labels, axisLabel: {interval: labels.length > 12 ? "auto" : 0,
+            rotate: labels.length > 6 ? 40 : 0, width: 140, overflow: "truncate"}},
     yAxis: {type: "value"},
     series: series.map(function (s) { return {name: s.name, type: "bar", data: s.values}; }),
   }, true);
