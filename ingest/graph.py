@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS
 from ingest import indicators, organs
 from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
+from ingest.rows import add_rows
 from ingest.tallies import add_tallies
 from ingest.tripleset import triple_graph, union_graph
 from ingest.vocab import (
@@ -96,6 +97,7 @@ def policy_graphs(record: PolicyRecord, source: SourceText | None = None) -> Pol
     _citations(ctx, PKG.cites, "cites", record.cites)
     _citations(ctx, PKG.repeals, "repeals", record.repeals)
     add_tallies(graph, entities, policy)
+    add_rows(graph, entities, policy)
     return PolicyGraphs(graph, entities)
 
 

@@ -19,6 +19,7 @@ from ingest.record import Jurisdiction, PolicyRecord
 
 BASE = "https://w3id.org/policykg/"
 PKG = Namespace(BASE + "def#")
+ROW = Namespace(BASE + "def/row#")
 ID = Namespace(BASE + "id/")
 TOPIC = Namespace(BASE + "def/topic/")
 INSTRUMENT = Namespace(BASE + "def/instrument/")
