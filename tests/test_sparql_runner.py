@@ -6,6 +6,7 @@ are cut at their byte limit."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -231,3 +232,51 @@ def test_an_answer_is_cut_at_its_byte_limit(corpus_store_path: Path) -> None:
     assert json.loads(cut.body)["truncated"] is True
     assert len(json.loads(cut.body)["results"]["bindings"]) == 5
     assert 2**20 - 200_000 < len(cut.body) < 2**20
+
+
+CRASHED = "the query worker stopped (SIGSEGV) while running this query; it has been replaced"
+OVERRUN = "the query ran past the time limit of 4 s and was stopped"
+BUSY = "all 2 query workers stayed busy for 4 s; try again later"
+
+
+def test_a_burst_of_failing_and_cancelled_jobs_leaves_the_pool_whole(corpus_store_path: Path) -> None:
+    """Plain jobs among jobs that overrun, crash their worker or are cancelled, all at once (a paged
+    comparison evaluating its parts together, a client that leaves): each failure is its own, the
+    plain jobs are answered, the pool is whole again afterwards, and closing it while workers are
+    being replaced leaves no error behind in the background."""
+    async def scenario() -> None:
+        background: list[object] = []
+        asyncio.get_running_loop().set_exception_handler(
+            lambda _, context: background.append(context.get("exception") or context["message"]))
+        runner = QueryRunner(corpus_store_path, 2, 4, spares=1)
+        await runner.start()
+        try:
+            for _ in range(2):
+                plain = [asyncio.create_task(runner.rows(POLICIES)) for _ in range(20)]
+                crashing = [asyncio.create_task(runner.run(QueryJob(STACK_BREAKER, JSON, 1))) for _ in "ab"]
+                endless = [asyncio.create_task(runner.run(QueryJob(ENDLESS, JSON, 1))) for _ in "abc"]
+                await asyncio.sleep(0.5)
+                endless[0].cancel()
+                answers = await asyncio.gather(*plain, return_exceptions=True)
+                failures = await asyncio.gather(*crashing, *endless, return_exceptions=True)
+                assert [len(rows) if isinstance(rows, list) else rows for rows in answers] == [5] * 20
+                messages = [getattr(failure, "message", type(failure).__name__) for failure in failures]
+                assert (messages[0], messages[2]) == (CRASHED, "CancelledError"), messages
+                assert set(messages[1:2]) <= {CRASHED, BUSY}, messages
+                assert set(messages[3:]) <= {OVERRUN, BUSY}, messages
+                deadline = time.monotonic() + 60
+                while len(children()) != 3 and time.monotonic() < deadline:
+                    await asyncio.sleep(0.1)
+                assert len(children()) == 3, "two workers and the spare, replaced"
+                assert [len(rows) for rows in await asyncio.gather(
+                    *(runner.rows(POLICIES) for _ in range(6)))] == [5] * 6
+            leaving = asyncio.create_task(runner.run(QueryJob(ENDLESS, JSON, 1)))
+            await asyncio.sleep(0.2)
+            leaving.cancel()
+            await asyncio.sleep(0)
+        finally:
+            runner.close()  # while the cancelled job's worker is being replaced
+        await asyncio.sleep(1)
+        gc.collect()
+        assert background == []
+    asyncio.run(scenario())

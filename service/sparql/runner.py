@@ -234,20 +234,23 @@ class QueryRunner:
             self._freed.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
-        """Stop `worker` (dead, overrun, cancelled or worn) and put a fresh one in its place."""
+        """Stop `worker` (dead, overrun, cancelled or worn) and put a fresh one in its place.
+
+        It leaves the pool here, before anything awaits: a pool closed meanwhile (the server stopping
+        while a cancelled request's worker is replaced) has nothing left to remove or to replace."""
+        worker.jobs.close()
+        worker.process.kill()
+        if self._closed:
+            return
+        self._all.remove(worker)
         task = asyncio.create_task(self._replacement(worker))
         self._replacements.add(task)
         task.add_done_callback(self._replacements.discard)
 
     async def _replacement(self, worker: _Worker) -> None:
-        worker.jobs.close()
-        worker.process.kill()
         await asyncio.to_thread(worker.process.join)
-        if self._closed:
-            return
-        if worker in self._all:
-            self._all.remove(worker)
-        await self._give_back(await self._spawn(worker.spare))
+        if not self._closed:
+            await self._give_back(await self._spawn(worker.spare))
 
     async def _spawn(self, spare: bool = False) -> _Worker:
         """Start a worker (on the spawner thread, which it ends with) and open the stream to it."""
@@ -256,6 +259,8 @@ class QueryRunner:
                                         args=(self.source, theirs, os.getpid(), self.limits))
         await asyncio.get_running_loop().run_in_executor(self._spawner, process.start)
         theirs.close()
+        if self._closed:  # while it started: it is stopped like the others, and its first job says so
+            process.kill()
         replies, jobs = await asyncio.open_connection(sock=ours, limit=LARGE_ANSWER)
         worker = _Worker(process, replies, jobs, spare)
         self._all.append(worker)
