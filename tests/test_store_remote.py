@@ -15,10 +15,12 @@ source document as a required pattern: Virtuoso no longer drops ?order from rows
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from engines import ENGINES, Engine, endpoints
@@ -378,3 +380,22 @@ def test_service_sparql_graphs_booleans_and_errors(service_url: str, remote: Rem
     assert {str(s) for s in policies.subjects()} == {entry.policy for entry in remote.documents()}
     with pytest.raises(QueryBadFormed):
         client(service_url, "SELECT ?x WHERE { ?x").queryAndConvert()
+
+
+LONG_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+    f"VALUES ?v{i} {{ {' '.join(map(str, range(40)))} }}" for i in range(5)) + " }"
+"""40^5 solutions to count: 10-25 s of an engine's time, then it ends (an engine may not stop it sooner)."""
+
+
+def test_a_query_past_the_time_limit_is_given_up_with_503(engine: Engine, remote: RemoteStore) -> None:
+    """The protocol cannot cancel a query on the engine: the service stops waiting at its time limit,
+    answers 503 naming it, and its next query is answered (docs/stores.md: what each engine does)."""
+    with serve(create_app(Settings(sparql_endpoint=engine.query, query_workers=1, query_timeout=2))) as url:
+        started = time.monotonic()
+        stopped = httpx.post(f"{url}/sparql", data={"query": LONG_COUNT}, timeout=60)
+        waited = time.monotonic() - started
+        after = httpx.post(f"{url}/sparql", data={"query": f"ASK {{ ?p a <{P}> }}"}, timeout=60)
+    assert (stopped.status_code, stopped.json()["error"]["message"]) == (
+        503, "the query ran past the time limit of 2 s and was stopped")
+    assert waited < 8, "given up at the limit, not when the engine ends"
+    assert after.json()["boolean"] is True
