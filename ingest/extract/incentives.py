@@ -172,6 +172,8 @@ class _Reading:
         at = figure.start - figure.clause[0]
         condition = _condition(text, figure, self.floor)
         if figure.is_rate:
+            if re.search(pattern(TERMS, "budget"), clause) and not _verbs(clause):
+                return  # a budget's share of the public purse (其规模占…预算支出的比例), no grant
             self._rate(figure, clause, at, condition)
         elif _is_threshold(text, figure):
             return
