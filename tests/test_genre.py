@@ -4,7 +4,9 @@ project with hand-made gold): 若干措施 with （1） items and 牵头/配合 
 copy with broken lines and page numbers, a notice with （责任单位：…） after each item, and the
 wider genre: a 条例 with its table of contents, chapters, duty articles (…部门应当…) and penalties,
 an application notice (申报通知) whose amounts stand under 资助标准, a 实施细则 with 第X节 and
-articles whose items carry the amounts.
+articles whose items carry the amounts; and one real regulation as a law collection prints it in
+Markdown (10_regulation_markdown.md: 重庆市专利促进与保护条例 from LawRefBook/Laws, a 地方性法规,
+which copyright law leaves free; its gold made by hand, three duty articles the extractor misses).
 
 Scored per document and category with a compact matcher in the spirit of the project's
 scorer (titles by difflib similarity, units per matched measure, targets by value and year,
@@ -27,7 +29,7 @@ import pytest
 from ingest.pipeline import extract_record
 
 GENRE = Path(__file__).resolve().parent / "data" / "genre"
-DOCUMENTS = sorted(path.stem for path in GENRE.glob("*.txt"))
+DOCUMENTS = sorted(path.name for path in GENRE.iterdir() if path.suffix in (".txt", ".md"))
 MEASURE_SIM = 0.8
 UNIT_SIM = 0.85
 INDICATOR_SIM = 0.5
@@ -89,13 +91,13 @@ def _target_same(gold: dict[str, Any], pred: dict[str, Any]) -> float:
 
 
 @cache
-def _record(stem: str) -> dict[str, Any]:
-    return extract_record(GENRE / f"{stem}.txt").to_json()
+def _record(name: str) -> dict[str, Any]:
+    return extract_record(GENRE / name).to_json()
 
 
 @cache
-def _gold(stem: str) -> dict[str, Any]:
-    gold: dict[str, Any] = json.loads((GENRE / f"{stem}.json").read_text(encoding="utf-8"))
+def _gold(name: str) -> dict[str, Any]:
+    gold: dict[str, Any] = json.loads((GENRE / name).with_suffix(".json").read_text(encoding="utf-8"))
     return gold
 
 
@@ -130,29 +132,29 @@ def _count(measures: Iterable[dict[str, Any]], key: str) -> int:
 
 def test_every_document_has_gold() -> None:
     assert len(DOCUMENTS) >= 6
-    assert all((GENRE / f"{stem}.json").exists() for stem in DOCUMENTS)
+    assert all((GENRE / name).with_suffix(".json").exists() for name in DOCUMENTS)
 
 
 def test_one_document_is_not_utf8() -> None:
     """The encodings side of read is exercised: at least one file is GB18030."""
     undecodable = []
-    for stem in DOCUMENTS:
+    for name in DOCUMENTS:
         try:
-            (GENRE / f"{stem}.txt").read_bytes().decode("utf-8")
+            (GENRE / name).read_bytes().decode("utf-8")
         except UnicodeDecodeError:
-            undecodable.append(stem)
+            undecodable.append(name)
     assert undecodable
 
 
-@pytest.mark.parametrize("stem", DOCUMENTS)
+@pytest.mark.parametrize("name", DOCUMENTS)
 @pytest.mark.parametrize("category", sorted(F1_FLOOR))
-def test_category_f1(stem: str, category: str) -> None:
-    assert scores(_gold(stem), _record(stem))[category] >= F1_FLOOR[category]
+def test_category_f1(name: str, category: str) -> None:
+    assert scores(_gold(name), _record(name))[category] >= F1_FLOOR[category]
 
 
-@pytest.mark.parametrize("stem", DOCUMENTS)
-def test_metadata(stem: str) -> None:
-    gold, pred = _gold(stem), _record(stem)
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_metadata(name: str) -> None:
+    gold, pred = _gold(name), _record(name)
     assert _similar(gold["title"], pred["title"] or "") >= 0.9
     for field in METADATA[1:]:
         assert pred[field] == gold[field], field
