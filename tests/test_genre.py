@@ -6,7 +6,7 @@ wider genre: a 条例 with its table of contents, chapters, duty articles (…�
 an application notice (申报通知) whose amounts stand under 资助标准, a 实施细则 with 第X节 and
 articles whose items carry the amounts; and one real regulation as a law collection prints it in
 Markdown (10_regulation_markdown.md: 重庆市专利促进与保护条例 from LawRefBook/Laws, a 地方性法规,
-which copyright law leaves free; its gold made by hand, three duty articles the extractor misses).
+which copyright law leaves free; its gold made by hand).
 
 Scored per document and category with a compact matcher in the spirit of the project's
 scorer (titles by difflib similarity, units per matched measure, targets by value and year,

@@ -50,9 +50,12 @@ _SENTENCE = re.compile(r"[。；;！？\n]")
 _BY = re.compile(r"由([^，。；由]{2,60}?)(牵头|负责|担任|主办|承办|会同|组织|责令|依法|予以|处以"
                  r"|追回|收回|拨付|审核|认定|受理|办理|查处|没收|给予|撤销|移交|移送)")
 _MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条|[（(]?[一二三四五六七八九十\d]+[）)、.．]?)")
-_SUBJECT = re.compile(r"^((?:(?!应当)[^由]){2,60}?)(牵头|负责|会同|应当会同|要?(?:充分)?发挥|应当"
-                      r"|应(?!当|急|用)|必须|(?:按照|依照|根据)(?:各自|规定|法定)?(?:的)?职责|按职责分工)")
-"""X牵头/负责/会同…; in regulations also X应当… and X按照各自职责…: the organ the clause charges."""
+_SUBJECT = re.compile(r"^(?!请求|向|经|报|对|在|可以|协助|配合)((?:(?!应当)[^由]){2,60}?)"
+                      r"(牵头|负责|会同|应当会同|要?(?:充分)?发挥|应当|应(?!当|急|用)|必须"
+                      r"|(?:依法)?(?:处理|查处)(?=专利|假冒|侵权|违法|纠纷)|(?:按照|依照|根据)(?:各自|规定|法定)?(?:的)?职责|按职责分工)")
+"""X牵头/负责/会同…; in regulations also X应当…, X按照各自职责… and X处理/查处 a dispute or case: the
+organ the clause charges. A clause that asks someone to go to the organ (请求/向…) or help it
+(协助/配合…) names no subject."""
 _PARTNERS_AFTER = ("会同", "应当会同")
 _SHORT_NAME = re.compile(r"^([^，。；]{2,60}?)（以下(?:简)?称“?([^（）”]{2,20})”?）")
 """市、县级人民政府负责专利工作的部门（以下简称专利行政部门）: the organ goes by its short name."""
