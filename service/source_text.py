@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -37,14 +38,22 @@ class Segment:
 
 
 def segments(text: str, spans: list[Span]) -> list[Segment]:
-    """The text cut at every span boundary; spans outside the text or empty are left out."""
+    """The text cut at every span boundary; spans outside the text or empty are left out. One pass
+    over the boundaries, keeping the kinds of the spans open there (a long policy has hundreds)."""
     valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
     cuts = sorted({0, len(text), *(s.start for s in valid), *(s.end for s in valid)})
+    starting: dict[int, list[Span]] = defaultdict(list)
+    ending: dict[int, list[Span]] = defaultdict(list)
+    for span in valid:
+        starting[span.start].append(span)
+        ending[span.end].append(span)
+    open_kinds: Counter[str] = Counter()
     out = []
     for begin, finish in itertools.pairwise(cuts):
-        covering = [s for s in valid if s.start <= begin and finish <= s.end]
-        kinds = tuple(sorted({s.kind for s in covering}))
-        out.append(Segment(text[begin:finish], kinds, [s.anchor for s in valid if s.start == begin]))
+        open_kinds.subtract(s.kind for s in ending.get(begin, ()))
+        open_kinds.update(s.kind for s in starting.get(begin, ()))
+        kinds = tuple(sorted(kind for kind, count in open_kinds.items() if count > 0))
+        out.append(Segment(text[begin:finish], kinds, [s.anchor for s in starting.get(begin, ())]))
     return out
 
 

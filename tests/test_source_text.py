@@ -16,6 +16,9 @@ TEXT = "一、对获得驰名商标的企业每件补助30万元。二、到2025
     ([Span(0, 21, "measure", "m1"), Span(16, 20, "incentive", "i1")],  # a fact inside its measure
      [("一、对获得驰名商标的企业每件补助", ("measure",)), ("30万元", ("incentive", "measure")),
       ("。", ("measure",)), ("二、到2025年专利达到10件。", ())]),
+    ([Span(0, 10, "measure", "m1"), Span(5, 21, "measure", "m2")],  # overlapping, of one kind: one ends
+     [("一、对获得", ("measure",)), ("驰名商标的", ("measure",)), ("企业每件补助30万元。", ("measure",)),
+      ("二、到2025年专利达到10件。", ())]),
     ([Span(33, 36, "target", "t1"), Span(99, 120, "target", "outside"), Span(5, 5, "measure", "empty")],
      [("一、对获得驰名商标的企业每件补助30万元。二、到2025年专利达到", ()), ("10件", ("target",)),
       ("。", ())]),
