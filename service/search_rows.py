@@ -1,8 +1,9 @@
 """What the search index holds of a measure, read from the store a page of document graphs at a time.
 
-Three queries per page (search_measures.rq, search_money.rq, search_units.rq) rather than one:
-a measure has several incentives and units, and joining them with its topics in one query would
-multiply its rows. The printed original of a quote is not held: it is read for the hits that ask
+Four queries per page (search_measures.rq, search_policies.rq, search_money.rq, search_units.rq)
+rather than one: a measure has several incentives and units, and joining them with its topics in
+one query would multiply its rows; what a policy's measures share is read once per policy. The
+printed original of a quote is not held: it is read for the hits that ask
 for it (search_printed.rq). The validity of a policy on a day (ingest/validity.py) follows from its
 dates and from the policies that repeal it, read for the whole store (search_validity.rq).
 """
@@ -36,8 +37,8 @@ def _query(name: str) -> str:
     return (files("service") / name).read_text(encoding="utf-8")
 
 
-MEASURES, MONEY, UNITS, PRINTED, VALIDITY = (
-    _query(f"search_{name}.rq") for name in ("measures", "money", "units", "printed", "validity"))
+MEASURES, POLICIES, MONEY, UNITS, PRINTED, VALIDITY = (
+    _query(f"search_{name}.rq") for name in ("measures", "policies", "money", "units", "printed", "validity"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +98,21 @@ def with_values(sparql: str, iris: Iterable[str]) -> str:
     return MARKER.sub(lambda found: f"VALUES ?{found[1]} {{ {values} }}", sparql, count=1)
 
 
-def queries_for(graphs: Sequence[str]) -> tuple[str, str, str]:
-    """The measures, money and units queries for a page of document graphs."""
-    return with_values(MEASURES, graphs), with_values(MONEY, graphs), with_values(UNITS, graphs)
+def queries_for(graphs: Sequence[str]) -> tuple[str, str, str, str]:
+    """The measures, policies, money and units queries for a page of document graphs."""
+    return (with_values(MEASURES, graphs), with_values(POLICIES, graphs), with_values(MONEY, graphs),
+            with_values(UNITS, graphs))
 
 
 def printed_query(measures: Iterable[str]) -> str:
     return with_values(PRINTED, measures)
 
 
-def hits_of(measures: list[dict[str, str]], money: list[dict[str, str]],
+def hits_of(measures: list[dict[str, str]], policies: list[dict[str, str]], money: list[dict[str, str]],
             units: list[dict[str, str]]) -> dict[str, list[Hit]]:
-    """The rows of the three queries as unscored hits by document graph, each in the measures'
+    """The rows of the four queries as unscored hits by document graph, each in the measures'
     order; the fields every measure of a policy repeats are shared strings."""
+    cited = {(row["graph"], row["policy"]): row for row in policies}
     grants: dict[str, list[Money]] = defaultdict(list)
     for row in money:
         grants[row["measure"]].append(_money(row))
@@ -119,7 +122,8 @@ def hits_of(measures: list[dict[str, str]], money: list[dict[str, str]],
             charged[row["measure"]].append(Unit(sys.intern(row["name"]), row.get("lead") == "true"))
     by_graph: dict[str, list[Hit]] = defaultdict(list)
     for row in sorted(measures, key=lambda r: (int(r.get("order") or 0), r["measure"])):
-        by_graph[row["graph"]].append(replace(_hit(row), money=tuple(grants[row["measure"]]),
+        policy = cited.get((row["graph"], row.get("policy", "")), {})
+        by_graph[row["graph"]].append(replace(_hit({**policy, **row}), money=tuple(grants[row["measure"]]),
                                               units=tuple(charged[row["measure"]])))
     return by_graph
 

@@ -334,7 +334,7 @@ def test_a_page_not_answered_in_time_is_read_in_halves(corpus_store: Path) -> No
             later = Overrunning(runner, most=100)
             again = await cache.refresh(later)
             assert [h.measure for h in again.hits] == [h.measure for h in expected.hits]
-            assert [n for n in later.asked if n] == [1, 1, 1]  # measures, money, units of the one left out
+            assert [n for n in later.asked if n] == [1, 1, 1, 1]  # its measures, policy, money and units
         finally:
             runner.close()
     asyncio.run(scenario())
