@@ -1,15 +1,17 @@
 """SPARQL kept as data: `.rq` files beside the code that runs them, read once.
 
 A value enters a query as an RDF term, never as text: bound by the engine (pyoxigraph's
-substitutions) where one value is bound, or, for a list of values, written into the query's
-`VALUES ?x { UNDEF }` marker as a block of terms each serialised by its library (rdflib's `n3()`,
-pyoxigraph's N-Triples form). Run as it is, a marker binds nothing, so every file is a query that
-runs.
+substitutions) where one value is bound, or, for a list of values and in updates (which take no
+substitutions), written into the file's marker `VALUES ?x { UNDEF }` (`VALUES (?x ?y) { (UNDEF
+UNDEF) }` for rows) as a block of terms each serialised by its library (rdflib's `n3()`,
+pyoxigraph's N-Triples form). Run as it is, a marker binds nothing, so every file parses and runs;
+the code binds every marker of a file it runs (`with_values` refuses a file without the marker).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib.resources import files
 
@@ -17,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.term import Identifier
 
-__all__ = ["Term", "marker", "sparql_file", "with_values"]
+__all__ = ["Term", "marker", "request", "sparql_file", "with_rows", "with_values"]
 
 Term = Identifier | ox.NamedNode | ox.Literal
 """An RDF term as rdflib or pyoxigraph holds it."""
@@ -29,17 +31,59 @@ def sparql_file(package: str, name: str) -> str:
     return (files(package) / name).read_text(encoding="utf-8")
 
 
-def marker(variable: str) -> str:
-    """The marker of a query where a list of values of ?variable is bound."""
-    return f"VALUES ?{variable} {{ UNDEF }}"
+def marker(*variables: str) -> str:
+    """The marker of a query where a list of values of ?variable (rows of ?variables) is bound."""
+    if len(variables) == 1:
+        return f"VALUES ?{variables[0]} {{ UNDEF }}"
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ ({' '.join('UNDEF' for _ in variables)}) }}"
 
 
 def with_values(sparql: str, variable: str, terms: Iterable[Term]) -> str:
     """`sparql` with each marker of ?variable binding `terms` (none: the block matches nothing)."""
-    found = marker(variable)
+    return _bound(sparql, (variable,), f"VALUES ?{variable} {{ {' '.join(_written(t) for t in terms)} }}")
+
+
+def with_rows(sparql: str, variables: Sequence[str], rows: Iterable[Sequence[Term]]) -> str:
+    """`sparql` with each marker of `variables` binding `rows`, one term per variable in order."""
+    written = []
+    for row in rows:
+        if len(row) != len(variables):
+            raise ValueError(f"a row of {len(row)} terms for {len(variables)} variables")
+        written.append(f"({' '.join(_written(t) for t in row)})")
+    names = " ".join("?" + v for v in variables)
+    return _bound(sparql, tuple(variables), f"VALUES ({names}) {{ {' '.join(written)} }}")
+
+
+def request(*operations: str) -> str:
+    """One SPARQL Update request of several operations (files' texts or data blocks): their PREFIX
+    lines once, first (an engine need not take a prologue after `;`), then each body in order."""
+    prefixes: dict[str, str] = {}
+    bodies = []
+    for text in operations:
+        lines = text.strip().splitlines()
+        while lines and _is_head(lines[0]):
+            if declared := _PREFIX.match(lines.pop(0)):
+                name, iri = declared.groups()
+                if prefixes.setdefault(name, iri) != iri:
+                    raise ValueError(f"the prefix {name}: stands for both <{prefixes[name]}> and <{iri}>")
+        bodies.append("\n".join(lines))
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+    return prologue + " ;\n".join(bodies)
+
+
+_PREFIX = re.compile(r"\s*PREFIX\s+([\w.-]*):\s*<([^>]*)>\s*$", re.IGNORECASE)
+
+
+def _is_head(line: str) -> bool:
+    """A line of a file's head: a comment, a PREFIX declaration or blank."""
+    return not line.strip() or line.lstrip().startswith("#") or bool(_PREFIX.match(line))
+
+
+def _bound(sparql: str, variables: tuple[str, ...], values: str) -> str:
+    found = marker(*variables)
     if found not in sparql:
-        raise ValueError(f"the query has no `{found}` marker to bind ?{variable} in")
-    return sparql.replace(found, f"VALUES ?{variable} {{ {' '.join(_written(t) for t in terms)} }}")
+        raise ValueError(f"the query has no `{found}` marker to bind the values in")
+    return sparql.replace(found, values)
 
 
 def _written(term: Term) -> str:

@@ -1,5 +1,6 @@
-"""The source keeps data as data: a SPARQL query or update is a `.rq` file beside the code that
-runs it, never a Python string (values are bound to it as RDF terms, not pasted into it)."""
+"""The source keeps data as data: a SPARQL query or update is a `.rq` (`.ru`) file beside the code
+that runs it, never a Python string (values are bound to it as RDF terms, not pasted into it).
+A block of data (INSERT DATA of triples rdflib wrote) is no query: it may be written by code."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("service",)
+PACKAGES = ("ingest", "service")
 """The shipped code: what it runs against a store is data."""
 PLACEHOLDER = "?x"
 """Stands for each replacement field of an f-string: a pasted value reads as a variable here."""
 SPARQL_TEXT = re.compile(r"""
-    \b(?:SELECT|CONSTRUCT|DESCRIBE|ASK|INSERT|DELETE)\b      # a query or update form
-    [^{}]*?                                                # its projection, template head, DATA, WHERE
+    \b(?:SELECT|CONSTRUCT|DESCRIBE|ASK)\b [^{}]*?                 # a query form, its projection
     \{\s*(?:GRAPH|VALUES|OPTIONAL|FILTER|BIND|\{|\?|\$|<|[a-z]\w*:|_:|\})   # a group pattern opens
+    | \b(?:INSERT|DELETE)\b (?!\s+DATA\b) [\s\S]*? \bWHERE\s*\{      # an update with a pattern
     """, re.VERBOSE)
 """A SPARQL text as code writes one; a docstring naming a form (`SELECT the stored policies`,
 `an ASK answer {"boolean": …}`, `WHERE { … }`) is no pattern."""
@@ -50,8 +51,11 @@ def test_python_source_holds_no_sparql_text(package: str) -> None:
     assert not found, "SPARQL in Python (move it to a .rq file beside the code):\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("path", sorted(str(p.relative_to(ROOT)) for package in PACKAGES
-                                        for p in (ROOT / package).rglob("*.rq")))
+QUERY_FILES = sorted(str(path.relative_to(ROOT)) for package in PACKAGES for suffix in ("rq", "ru")
+                     for path in (ROOT / package).rglob(f"*.{suffix}"))
+
+
+@pytest.mark.parametrize("path", QUERY_FILES)
 def test_every_rq_file_reads_as_sparql_to_the_check(path: str) -> None:
     """The check above finds each query the project keeps as data, were it pasted into Python."""
     assert SPARQL_TEXT.search((ROOT / path).read_text(encoding="utf-8")), path
@@ -61,7 +65,8 @@ def test_every_rq_file_reads_as_sparql_to_the_check(path: str) -> None:
     ('Q = "SELECT ?s WHERE { ?s ?p ?o }"', True),
     ('Q = f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"', True),
     ('Q = f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"', True),
-    ('Q = f"INSERT DATA {{ GRAPH <{g}> {{ {triples} }} }}"', True),
+    ('Q = f"INSERT {{ GRAPH <{g}> {{ ?a ?r ?b }} }} WHERE {{ VALUES ?a {{ <{a}> }} ?a ?r ?b }}"', True),
+    ('Q = f"INSERT DATA {{ GRAPH {graph.n3()} {{ {triples} }} }}"', False),
     ('Q = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { } }"', True),
     ('"""SELECT the stored policies keyed by these titles."""', False),
     ('"""An ASK answer in the standard JSON form `{"boolean": …}`."""', False),

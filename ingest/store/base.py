@@ -13,6 +13,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 from rdflib.util import guess_format
 
+from ingest.sparql import request
 from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Solutions, select
 from ingest.store.copies import (
     CopyPlan,
@@ -21,22 +22,17 @@ from ingest.store.copies import (
     copies_query,
     copy_graph,
     copy_update,
-    entities_query,
-    held_query,
     plan_copies,
-    primary_query,
     same_works,
     stored_copy,
     titles,
     works_query,
 )
 from ingest.store.updates import (
-    PROLOGUE,
     RESERVED_GRAPHS,
     catalogue_keys_update,
-    documents_query,
-    keyless_query,
     load_update,
+    query_file,
     remove_update,
     removed_query,
     replace_update,
@@ -74,7 +70,7 @@ class SparqlStore(ABC):
         writes = same_works(writes, self._works(titles(writes)))
         plan = plan_copies(writes, self._copies({str(w.policy) for w in writes if w.policy}))
         if plan.plain:
-            self.update(replace_update(writes, ingested))
+            self.update(request(*replace_update(writes, ingested)))
         else:
             self.update(self._copies_update(plan, ingested))
         return [self._entry(write, plan, ingested) for write in writes]
@@ -88,15 +84,13 @@ class SparqlStore(ABC):
         left = [c for c in self._copies(policies) if c.graph not in removed]
         promoted = [self._held(max(copies, key=lambda c: c.fullness)) for policy in sorted(policies)
                     if f"{policy}/graph" in removed and (copies := [c for c in left if c.policy == policy])]
-        request = remove_update(document)
         ingested = datetime.now(UTC).replace(microsecond=0)
-        if promoted:
-            request += " ;\n" + replace_update(promoted, ingested).removeprefix(PROLOGUE)
-        self.update(request)
+        promotions = replace_update(promoted, ingested) if promoted else []
+        self.update(request(*remove_update(document), *promotions))
         return Removal(len(removed), tuple(self._entry(w, CopyPlan(), ingested) for w in promoted))
 
     def complete_catalogue(self) -> bool:
-        if self.query(keyless_query()) is not True:
+        if self.query(query_file("keyless.rq")) is not True:
             return False
         self.update(catalogue_keys_update())
         return True
@@ -111,7 +105,7 @@ class SparqlStore(ABC):
                 partial=str(row["partial"]) if "partial" in row else None,
                 copy_of=str(row["copyOf"]) if "copyOf" in row else None,
             )
-            for row in self._select(documents_query()).rows
+            for row in self._select(query_file("documents.rq")).rows
         ]
 
     def load(self, path: Path, graph_iri: URIRef) -> int:
@@ -125,13 +119,13 @@ class SparqlStore(ABC):
         """The catalogued copies of these policies."""
         if not policies:
             return []
-        return [stored_copy(row) for row in self._select(PROLOGUE + copies_query(sorted(policies))).rows]
+        return [stored_copy(row) for row in self._select(copies_query(sorted(policies))).rows]
 
     def _works(self, keys: set[str]) -> list[StoredWork]:
         """The stored policies keyed by these titles."""
         if not keys:
             return []
-        rows = self._select(PROLOGUE + works_query(sorted(keys))).rows
+        rows = self._select(works_query(sorted(keys))).rows
         return [StoredWork(str(r["policy"]), str(r["title"]), str(r["number"]) if "number" in r else None,
                            str(r["issued"]) if "issued" in r else None, str(r["source"])) for r in rows]
 
@@ -140,13 +134,13 @@ class SparqlStore(ABC):
         where the plan promotes a held copy or holds the copy that supplied the facts)."""
         primaries = [p if isinstance(p, DocumentWrite) else self._held(p) for p in plan.primaries]
         held = [c if isinstance(c, DocumentWrite) else self._fact_bearing(c) for c in plan.copies]
-        parts = [replace_update(primaries, ingested).removeprefix(PROLOGUE)] if primaries else []
-        when = Literal(ingested.isoformat(), datatype=XSD.dateTime).n3()
-        return PROLOGUE + " ;\n".join([*parts, *(copy_update(write, when) for write in held)])
+        parts = replace_update(primaries, ingested) if primaries else []
+        when = Literal(ingested.isoformat(), datatype=XSD.dateTime)
+        return request(*parts, *(operation for write in held for operation in copy_update(write, when)))
 
     def _held(self, copy: StoredCopy) -> DocumentWrite:
         """The write that makes a held copy the fact-bearing one, from the text it keeps."""
-        row = self._select(PROLOGUE + held_query(copy.graph)).rows[0]
+        row = select(self, query_file("held.rq"), {"graph": URIRef(copy.graph)}).rows[0]
         graph_iri = URIRef(f"{copy.policy}/graph")
         graph = Graph(identifier=graph_iri).parse(data=str(row["held"]), format="nt")
         entities = Graph().parse(data=str(row["entities"]), format="nt")
@@ -154,7 +148,9 @@ class SparqlStore(ABC):
 
     def _fact_bearing(self, copy: StoredCopy) -> DocumentWrite:
         """The write of the copy that supplies the facts now, read back to be held."""
-        graph, entities = self.query(primary_query(copy.graph)), self.query(entities_query(copy.graph))
+        bound = {"graph": URIRef(copy.graph)}
+        graph = self.query(query_file("fact-graph.rq"), bound)
+        entities = self.query(query_file("fact-entities.rq"), bound)
         if not isinstance(graph, Graph) or not isinstance(entities, Graph):
             raise TypeError(f"{copy.graph}: the store answered a CONSTRUCT with no graph")
         return DocumentWrite.of(URIRef(copy.graph), graph, copy.source, entities)

@@ -18,16 +18,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from rdflib import Literal, URIRef
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF
 from rdflib.term import Node
 
+from ingest.sparql import with_values
 from ingest.store import DocumentWrite
-from ingest.store.updates import drop_documents, stale_graphs
-from ingest.vocab import CATALOG_GRAPH, ENTITIES_GRAPH, PKG, key
+from ingest.store.updates import Selection, insert_data, query_file
+from ingest.vocab import CATALOG_GRAPH, PKG, VOID, key
 
-__all__ = ["CopyPlan", "StoredCopy", "StoredWork", "copies_query", "copy_graph", "copy_update",
-           "entities_query", "held_query", "plan_copies", "primary_query", "same_works", "stored_copy",
-           "titles", "works_query"]
+__all__ = ["CopyPlan", "StoredCopy", "StoredWork", "copies_query", "copy_graph", "copy_update", "plan_copies",
+           "same_works", "stored_copy", "titles", "works_query"]
 
 
 @dataclass(frozen=True)
@@ -162,17 +163,8 @@ def same_works(writes: Sequence[DocumentWrite], stored: Iterable[StoredWork]) ->
 
 
 def works_query(titles: Iterable[str]) -> str:
-    """SELECT the stored policies keyed by these titles (body only: the store adds the prologue)."""
-    values = " ".join(Literal(title).n3() for title in titles)
-    return f"""
-SELECT ?policy ?title ?number ?issued ?source WHERE {{
-  VALUES ?title {{ {values} }}
-  GRAPH <{CATALOG_GRAPH}> {{
-    ?graph pkg:topicTitleKey ?title ; foaf:primaryTopic ?policy ; dcterms:source ?source .
-    OPTIONAL {{ ?graph pkg:topicNumberKey ?number }}
-  }}
-  OPTIONAL {{ GRAPH ?graph {{ ?policy eli:date_document ?issued }} }}
-}}"""
+    """SELECT the stored policies keyed by these titles."""
+    return with_values(query_file("works.rq"), "title", [Literal(title) for title in titles])
 
 
 def titles(writes: Sequence[DocumentWrite]) -> set[str]:
@@ -203,64 +195,28 @@ def copy_graph(policy: str, source: str) -> URIRef:
     return URIRef(f"{policy}/copy/{key(source)}/graph")
 
 
-def copy_update(write: DocumentWrite, when: str) -> str:
-    """Operations that catalogue `write` as a held copy of its policy (no prologue): its earlier
-    graphs go, its description graph and its catalogue entry (with the whole graph as text) come."""
+def copy_update(write: DocumentWrite, when: Literal) -> list[str]:
+    """Operations that catalogue `write` as a held copy of its policy: its earlier graphs go, its
+    description graph and its catalogue entry (with the whole graph as text) come."""
     if write.policy is None:
         raise ValueError(f"{write.source}: a copy is held for its policy, and this document has none")
     graph = copy_graph(str(write.policy), write.source)
     node = URIRef(str(graph).removesuffix("/graph"))
-    partial = f"; pkg:partialReason {Literal(write.partial).n3()} " if write.partial else ""
-    source = Literal(write.source).n3()
-    description = (f"<{node}> a pkg:SourceDocument ; pkg:fileName {source} ; pkg:copyOf <{write.policy}> "
-                   f"{partial}.")
-    triples = 3 + bool(write.partial)
-    held = (f"pkg:heldTriples {Literal(write.ntriples).n3()} ; "
-            f"pkg:heldEntities {Literal(write.entities).n3()} ; ")
-    return drop_documents(stale_graphs(write.source)) + f""" ;
-INSERT DATA {{ GRAPH <{graph}> {{ {description} }}
-  GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a pkg:DocumentGraph ; dcterms:source {source} ;
-    foaf:primaryTopic <{write.policy}> ; pkg:factsIn <{write.policy}/graph> ; void:triples {triples} ;
-    pkg:factTriples {write.triples} {partial}; {held}dcterms:modified {when} }} }}"""
+    partial = [(PKG.partialReason, Literal(write.partial))] if write.partial else []
+    description = [(node, RDF.type, PKG.SourceDocument), (node, PKG.fileName, Literal(write.source)),
+                   (node, PKG.copyOf, write.policy), *((node, p, o) for p, o in partial)]
+    entry = [(RDF.type, PKG.DocumentGraph), (DCTERMS.source, Literal(write.source)),
+             (FOAF.primaryTopic, write.policy), (PKG.factsIn, URIRef(f"{write.policy}/graph")),
+             (VOID.triples, Literal(len(description))), (PKG.factTriples, Literal(write.triples)), *partial,
+             (PKG.heldTriples, Literal(write.ntriples)), (PKG.heldEntities, Literal(write.entities)),
+             (DCTERMS.modified, when)]
+    return [Selection.of(write.source).bind(query_file("drop-documents.ru")),
+            insert_data({graph: description, CATALOG_GRAPH: [(graph, p, o) for p, o in entry]})]
 
 
 def copies_query(policies: Iterable[str]) -> str:
-    """SELECT every catalogued copy of the given policies (body only: the store adds the prologue)."""
-    values = " ".join(f"<{policy}>" for policy in policies)
-    return f"""
-SELECT ?graph ?source ?policy ?triples ?factTriples ?partial WHERE {{
-  VALUES ?policy {{ {values} }}
-  GRAPH <{CATALOG_GRAPH}> {{
-    ?graph foaf:primaryTopic ?policy ; dcterms:source ?source ; void:triples ?triples .
-    OPTIONAL {{ ?graph pkg:factTriples ?factTriples }}
-    OPTIONAL {{ ?graph pkg:partialReason ?partial }}
-  }}
-}}"""
-
-
-def held_query(graph: str) -> str:
-    """SELECT the whole graph and entity descriptions a held copy keeps as text."""
-    return f"""
-SELECT ?held ?entities WHERE {{
-  GRAPH <{CATALOG_GRAPH}> {{ <{graph}> pkg:heldTriples ?held ; pkg:heldEntities ?entities }}
-}}"""
-
-
-def primary_query(graph: str) -> str:
-    """CONSTRUCT a fact-bearing graph, to hold it as a copy when a fuller one comes."""
-    return f"""
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"""
-
-
-def entities_query(graph: str) -> str:
-    """CONSTRUCT the entity descriptions a fact-bearing graph links to, one hop further included
-    (a city's province, an organ's jurisdiction)."""
-    return f"""
-CONSTRUCT {{ ?e ?p ?o }} WHERE {{
-  {{ GRAPH <{graph}> {{ ?x ?q ?e }} GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o }} }}
-  UNION
-  {{ GRAPH <{graph}> {{ ?x ?q ?near }} GRAPH <{ENTITIES_GRAPH}> {{ ?near ?r ?e . ?e ?p ?o }} }}
-}}"""
+    """SELECT every catalogued copy of the given policies."""
+    return with_values(query_file("copies.rq"), "policy", [URIRef(policy) for policy in policies])
 
 
 def stored_copy(row: Mapping[str, Node]) -> StoredCopy:
