@@ -38,7 +38,7 @@ BATCH = 50
 """Documents written in one store transaction at most: the per-request cost is paid once per batch."""
 AHEAD = 2
 """Batches built ahead of the writer at most: when the store is the slower side, finished documents
-wait in a bounded queue instead of all of them in the writer's memory (1,000 documents: 1.2 GB)."""
+wait in a bounded queue instead of all of them in the writer's memory."""
 WORKER_NICENESS = 5
 """Builders yield the CPU to the single writer, the slower side: they only need to stay ahead of it."""
 _REFUSED = (OSError, SyntaxError, ValueError)

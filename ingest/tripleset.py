@@ -1,8 +1,8 @@
 """tripleset: a plain in-memory rdflib Store for the graph of one document.
 
 rdflib's default Memory store keeps every triple's contexts and fires an event per add; for
-the ~1,100 triples of a document that was most of the graph stage (19 of 23 ms) and a third of
-SHACL validation (its lookups). A document graph has one context and is only built, read and
+the triples of one document that was most of the graph stage and a third of SHACL validation
+(its lookups; bench/README.md). A document graph has one context and is only built, read and
 serialised, so three dictionary indexes (s → p → {o}, p → o → {s}, o → s → {p}) are enough.
 The store says it is context- and graph-aware because pyshacl wraps its data graph in a Dataset;
 every lookup answers from the one set of triples, whatever the context.
@@ -141,8 +141,8 @@ class TripleUnion(Store):
 
 def union_graph(*graphs: Graph) -> Graph:
     """`graphs` (each on a TripleSet, no triple in two) as one read-only Graph, without copying:
-    what SHACL checks of a document and its entities. A copy cost ~12 ms a document, a fifth of
-    building it; lookups through the union cost SHACL ~0.5 ms more."""
+    what SHACL checks of a document and its entities. A copy costs more than the lookups through
+    the union cost SHACL (bench/README.md)."""
     parts = [graph.store for graph in graphs if isinstance(graph.store, TripleSet)]
     if len(parts) != len(graphs):
         raise TypeError("union_graph reads graphs made by triple_graph()")

@@ -74,7 +74,7 @@ def validate(graph: Graph) -> ValidationReport:
 @cache
 def _shapes() -> Graph:
     """The shapes on a TripleSet: pyshacl looks shapes up thousands of times a document, and
-    rdflib's Memory store answers each through its contexts (2-5 ms a document more)."""
+    rdflib's Memory store answers each through its contexts, slower (bench/README.md)."""
     shapes = triple_graph(None, shapes_graph())
     shapes.namespace_manager = shapes_graph().namespace_manager
     return shapes

@@ -32,7 +32,7 @@ class Settings:
     """Most rows or triples in a /sparql answer; more are cut and flagged. Env: POLICYKG_RESULT_LIMIT."""
     query_workers: int = field(default_factory=lambda: min(4, max(2, os.cpu_count() or 2)))
     """Query worker processes, the most queries run at once; each holds its own read-only view of
-    the store (~275 MB at 10,000 documents). Env: POLICYKG_QUERY_WORKERS. Default: the CPUs, 2–4."""
+    the store (its memory in bench/README.md). Env: POLICYKG_QUERY_WORKERS. Default: the CPUs, 2–4."""
     worker_memory: int = 2048
     """Megabytes of memory (heap and stacks) one query worker may take; a query that needs more is
     stopped (503) and the worker replaced. Env: POLICYKG_WORKER_MEMORY. Default: 2048."""

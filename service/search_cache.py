@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 PAGE_DOCUMENTS = 100
 """Documents per measures query: ~2,000 measures, a fraction of a second, far inside the time limit."""
 POOL_THRESHOLD = 5_000
-"""Below this many measures to tokenise, a thread does it; above, worker processes (start-up ~1 s each)."""
+"""Below this many measures to tokenise, a thread does it; above, worker processes, whose start-up
+is worth paying only for a large build."""
 MEASURES_PER_DOCUMENT = 25
 """About how many measures a document of the genre has, to guess the work before fetching it."""
 FIRST_WAIT = 3.0

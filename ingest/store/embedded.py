@@ -50,11 +50,10 @@ class EmbeddedStore(SparqlStore):
         self._store.update(request)
 
     def close(self) -> None:
-        """Flush, then release the files: RocksDB keeps GBs of write-ahead log after a large ingest
-        (3.7 GB at 10,000 documents), which every read-only opening would replay, each query worker
-        holding it in memory (13 s and more per process without this flush). The log the flush made
-        obsolete stays on disk until the store is next opened for writing, so that is done once
-        more here (70 ms at 1,000 documents, 0.9 GB freed; 2.4 GB at 10,000)."""
+        """Flush, then release the files: RocksDB keeps gigabytes of write-ahead log after a large
+        ingest, which every read-only opening would replay, each query worker holding it in memory.
+        The log the flush made obsolete stays on disk until the store is next opened for writing, so
+        that is done once more here (figures in bench/README.md)."""
         self._store.flush()
         del self._store
         if self._path is not None:

@@ -39,7 +39,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     503: ERROR_RESPONSE,
 }
 INLINE_GUARD = 4096
-"""Queries up to this many characters are inspected on the event loop (2 ms at most);
+"""Queries up to this many characters are inspected on the event loop (a few ms at most);
 longer ones in a thread, so that a large one never holds up other requests."""
 TOO_LARGE = f"the request body is larger than the limit of {MAX_BODY_BYTES:,} bytes"
 

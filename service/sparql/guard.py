@@ -32,7 +32,7 @@ MAX_TOKENS = 50_000
 """Tokens outside VALUES data: bounds every chain the engine evaluates recursively (UNION, BIND,
 +, ||, …) far below what a worker's stack holds."""
 MAX_ALL_TOKENS = 4 * MAX_TOKENS
-"""Tokens in all, VALUES data included: bounds the guard's own time (0.3 s for a query at it)."""
+"""Tokens in all, VALUES data included: bounds the guard's own time."""
 MAX_NESTING = 64
 """Groups, parentheses and brackets inside one another."""
 MAX_PATH_LENGTH = 100

@@ -53,11 +53,10 @@ INTERNAL_ROWS = 10_000_000
 LARGE_ANSWER = 2**20
 RETIRE_AFTER_BYTES = 8 * 2**20
 """A request worker whose answers of LARGE_ANSWER bytes or more add up to this is replaced by a
-fresh one: after large answers a worker stays slower on small queries (policy-overview at 1,000
-documents: 1.31× after 9 MB of answers, 1.48× after 46 MB), and a fresh process is not. Small
-answers (a curated page is ~50 kB) do not wear a worker; thousands of them leave it as fast.
-The cause is CPython's small-object allocator: under PYTHONMALLOC=malloc a worker does not slow
-down, but writes a 10,000-row answer 35 % slower (158 → 212 ms), so workers keep pymalloc."""
+fresh one: after large answers a worker stays slower on small queries, and a fresh process is
+not; small answers (a curated page) do not wear a worker. The cause is CPython's small-object
+allocator; the system allocator (PYTHONMALLOC=malloc) avoids the slow-down but writes large answers
+slower, so workers keep pymalloc (figures in bench/README.md)."""
 SPARE_SECONDS = 1.0
 """What a query gets on the spare worker, which answers while every regular worker is busy."""
 DEFAULT_LIMITS = WorkerLimits()

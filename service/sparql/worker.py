@@ -37,9 +37,9 @@ from service.sparql.formats import JSON, Format
 
 WORN_AFTER_SECONDS = 0.1
 """Evaluation time after which a store handle counts as worn: after long evaluations (a comparison
-over many cities) an open read-only store answers small lookups 1.3-1.4× slower, and a handle opened
-afresh does not (policy-overview at 1,000 documents, eight policies). Reopening takes 10-25 ms, so
-a worker reopens a worn handle only once it has been idle for IDLE_BEFORE_REFRESH seconds."""
+over many cities) an open read-only store answers small lookups slower, and a handle opened afresh
+does not (bench/README.md). Reopening has a cost, so a worker reopens a worn handle only once it has
+been idle for IDLE_BEFORE_REFRESH seconds."""
 IDLE_BEFORE_REFRESH = 0.05
 HEADER = struct.Struct("!Q")
 """Each message between the service and a worker: its length, then the pickled job or reply. The
@@ -47,8 +47,8 @@ service reads replies as a stream on its event loop: no thread waits on a worker
 arriving never holds up other requests."""
 QUERY_STACK = 256 * 2**20
 """The stack of the thread that evaluates queries. The engine parses and evaluates recursively: on a
-main thread's 8 MB, 3,000 nested groups or BINDs in a row overflow it (the worker dies of SIGSEGV);
-on 64 MB, 30,000 groups or 100,000 additions. Address space only: pages are used as touched."""
+main thread's 8 MB, a few thousand nested groups or BINDs in a row overflow it (the worker dies of
+SIGSEGV; limits in bench/README.md). Address space only: pages are used as touched."""
 PR_SET_PDEATHSIG = 1
 READY = "ready"
 """A worker's first message: it has imported what it needs and takes jobs from now on."""
@@ -79,7 +79,7 @@ class QueryJob:
     """Variables of the SELECT projection bound to RDF terms (curated query parameters)."""
     bounded: bool = False
     """The query's own LIMIT is at most `result_limit`, so nothing can be cut: a JSON answer is then
-    written by the engine's serialiser, not term by term in Python (about 1 ms per 1,000 cells)."""
+    written by the engine's serialiser, not term by term in Python, which is slower."""
 
 
 @dataclass(frozen=True)
