@@ -7,11 +7,10 @@ with the help of the higher-level names written around it.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
+from ingest import lexicon
 from ingest.record import Jurisdiction
 
 _RANK = {"province": 0, "city": 1, "district": 2, "county": 2}
@@ -20,11 +19,8 @@ _RANK = {"province": 0, "city": 1, "district": 2, "county": 2}
 @cache
 def divisions() -> dict[str, tuple[Jurisdiction, ...]]:
     """Every division by name; most names are unique, some repeat in several cities."""
-    text = resources.files("ingest").joinpath("data/divisions.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")),
-                          delimiter="\t")
     by_name: dict[str, list[Jurisdiction]] = {}
-    for row in rows:
+    for row in lexicon.records("divisions.tsv"):
         division = Jurisdiction(name=row["name"], level=row["level"],  # type: ignore[arg-type]
                                 province=row["province"], parent=row["parent"] or None,
                                 code=row["code"])

@@ -13,15 +13,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 
 from rdflib import Namespace
 
-from ingest import schemes
+from ingest import lexicon, schemes
 from ingest.record import Jurisdiction
 
 ORGAN_TYPE = Namespace("https://w3id.org/policykg/def/organ-type/")
-_DATA = Path(__file__).parent / "data" / "organ_aliases.tsv"
 _LEVEL_MARK = {"province": "省", "city": "市", "district": "区", "county": "县"}
 _TRAILING_ALIAS = re.compile(r"（[^（）]*）$")
 
@@ -55,12 +53,8 @@ def labels() -> tuple[tuple[str, str], ...]:
 @cache
 def aliases() -> tuple[tuple[str, str], ...]:
     """(short form, full form), longest short form first."""
-    rows = []
-    for line in _DATA.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            short, full = line.split("\t")
-            rows.append((normal(short), normal(full)))
-    return tuple(sorted(rows, key=lambda pair: -len(pair[0])))
+    pairs = [(normal(short), normal(full)) for short, full in lexicon.rows("organ_aliases.tsv")]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
 @cache

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
+from ingest import lexicon
 from ingest.errors import IngestError
 from ingest.read import SourceText
 from ingest.read.tables import labelled
@@ -50,11 +50,9 @@ _DISTRIBUTION = re.compile(r"[^。：:]{0,12}单位[：:]")
 _DUTY_LABEL = re.compile(r"(责任|牵头|配合|参与|主办|协办)单位")
 
 
-def _data_rows(file_name: str) -> list[list[str]]:
-    """Rows of a tab-separated file of ingest/data, without comments and header."""
-    text = resources.files("ingest").joinpath(f"data/{file_name}").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    return rows[1:]
+def _data_rows(file_name: str) -> tuple[tuple[str, ...], ...]:
+    """Rows of a tab-separated file of ingest/data, without its header."""
+    return lexicon.rows(file_name)[1:]
 
 
 @cache

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from importlib.resources import files
 
 __all__ = ["family_rows", "generic_words", "stop_words", "synonyms", "topic_roles"]
+from ingest import lexicon
 
 
 def family_rows(name: str) -> Iterator[tuple[str, ...]]:
-    """(family, field, …) rows of ingest/data/<name>.tsv, without comments and the header row."""
-    text = (files("ingest") / "data" / f"{name}.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield tuple(line.split("\t"))
+    """(family, field, …) rows of ingest/data/<name>.tsv."""
+    yield from lexicon.rows(f"{name}.tsv")
 
 
 @cache

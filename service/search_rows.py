@@ -21,6 +21,7 @@ from importlib.resources import files
 
 import pyoxigraph as ox
 
+from ingest import lexicon
 from ingest.extract.topics import without_unit_notes
 from ingest.validity import UNKNOWN, status
 from ingest.vocab import INCENTIVE_KIND, TOPIC
@@ -167,9 +168,7 @@ def _money(row: dict[str, str]) -> Money:
 
 @cache
 def _type_words() -> tuple[re.Pattern[str], dict[str, str]]:
-    text = (files("ingest") / "data" / "document_types.tsv").read_text(encoding="utf-8")
-    kinds = dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    kinds.pop("word", None)
+    kinds = {word: kind for word, kind in lexicon.rows("document_types.tsv")}
     return re.compile("|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))), kinds
 
 

@@ -75,3 +75,14 @@ def test_every_rq_file_reads_as_sparql_to_the_check(path: str) -> None:
 ])
 def test_the_check_tells_sparql_from_prose(source: str, holds: bool) -> None:
     assert any(SPARQL_TEXT.search(text) for _, text in strings(ast.parse(source))) is holds
+
+
+def test_word_lists_are_read_by_the_one_loader() -> None:
+    """ingest/data's tables are read by ingest.lexicon alone, so every list has one reading of its
+    comments, blank lines and header."""
+    sources = [path for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))
+               if path != ROOT / "ingest" / "lexicon.py"]
+    readers = [str(path.relative_to(ROOT)) for path in sources
+               if "read_text" in (text := path.read_text(encoding="utf-8"))
+               and re.search(r"[\"'/]data[\"'/]", text)]
+    assert not readers, f"read ingest/data through ingest.lexicon: {readers}"

@@ -12,12 +12,11 @@ empty list: its metadata still counts.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import replace
 from functools import cache
-from importlib import resources
 
+from ingest import lexicon
 from ingest.extract.incentives import incentives_in
 from ingest.record import Measure, PolicyRecord
 from ingest.segment import Document, Section
@@ -27,10 +26,7 @@ from ingest.segment import Document, Section
 def kinds(file_name: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     """(pattern, kind) rows of a file of ingest/data (section_kinds.tsv: headings;
     article_kinds.tsv: first sentences of articles), in order."""
-    text = resources.files("ingest").joinpath(f"data/{file_name}").read_text(encoding="utf-8")
-    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")),
-                          delimiter="\t")
-    return tuple((re.compile(row["pattern"]), row["kind"]) for row in rows)
+    return tuple((re.compile(row["pattern"]), row["kind"]) for row in lexicon.records(file_name))
 
 
 def _kind(text: str, file_name: str, otherwise: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib.resources import files
 
+from ingest.lexicon import rows
 from ingest.record import Measure
 from ingest.segment import Document
 
@@ -23,13 +23,7 @@ SENTENCE_END = re.compile(r"[；;。！？!?\n]")
 @cache
 def lexicon(name: str) -> tuple[tuple[str, str, str], ...]:
     """Rows (role, word, value) of ingest/data/<name>.tsv; # starts a comment line."""
-    text = (files("ingest") / "data" / f"{name}.tsv").read_text("utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            role, word, value = line.split("\t")
-            rows.append((role, word, value))
-    return tuple(rows)
+    return tuple((role, word, value) for role, word, value in rows(f"{name}.tsv"))
 
 
 @cache

@@ -15,11 +15,11 @@ from __future__ import annotations
 import codecs
 import re
 from functools import cache
-from importlib import resources
 
 import lxml.html
 from lxml import etree
 
+from ingest import lexicon
 from ingest.errors import IngestError
 from ingest.read.normalise import normalise
 from ingest.read.source import SourceText
@@ -47,9 +47,9 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|——|--| - )\s*")
 @cache
 def _chrome() -> tuple[frozenset[str], tuple[str, ...]]:
     """(tags never read, words of furniture class and id names) from ingest/data/html_chrome.tsv."""
-    text = resources.files("ingest").joinpath("data/html_chrome.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")][1:]
-    return frozenset(v for k, v in rows if k == "tag"), tuple(v for k, v in rows if k == "name")
+    rows = lexicon.records("html_chrome.tsv")
+    return (frozenset(r["value"] for r in rows if r["kind"] == "tag"),
+            tuple(r["value"] for r in rows if r["kind"] == "name"))
 
 
 def read(data: bytes, name: str) -> SourceText:

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 
 import opencc
 
+from ingest import lexicon
 from ingest.errors import IngestError
 from ingest.read.source import SourceText
 
@@ -147,9 +147,7 @@ def _simplify(draft: _Draft) -> _Draft:
 
 
 def _load_terms() -> dict[str, str]:
-    source = resources.files("ingest").joinpath("data/taiwan_terms.tsv").read_text(encoding="utf-8")
-    rows = (line.split("\t") for line in source.splitlines() if line and not line.startswith("#"))
-    return {taiwan: mainland for taiwan, mainland in rows}
+    return {taiwan: mainland for taiwan, mainland in lexicon.rows("taiwan_terms.tsv")}
 
 
 _TAIWAN_TERMS = _load_terms()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
+
+from ingest import lexicon
 
 __all__ = ["bare_label", "label_pairs", "label_pattern", "labelled", "metadata_labels", "row_lines"]
 
@@ -19,9 +20,7 @@ _COLON = ("：", ":")
 @cache
 def metadata_labels() -> dict[str, str]:
     """label → field (title, doc_number, issuer, …) from ingest/data/metadata_labels.tsv."""
-    text = resources.files("ingest").joinpath("data/metadata_labels.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")][1:]
-    return {label: field for field, label in rows}
+    return {row["label"]: row["field"] for row in lexicon.records("metadata_labels.tsv")}
 
 
 @cache
