@@ -14,7 +14,6 @@ from rdflib.term import Node
 from rdflib.util import guess_format
 
 from ingest.sparql import request
-from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Solutions, select
 from ingest.store.copies import (
     CopyPlan,
     StoredCopy,
@@ -28,6 +27,7 @@ from ingest.store.copies import (
     titles,
     works_query,
 )
+from ingest.store.interface import Answer, DocumentEntry, DocumentWrite, Removal, Solutions, select
 from ingest.store.updates import (
     RESERVED_GRAPHS,
     catalogue_keys_update,
@@ -46,7 +46,7 @@ class SparqlStore(ABC):
     each request as one transaction; everything else follows from those two."""
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
         """Run a query over the union of all graphs, `bindings` bound as RDF terms."""
 
     @abstractmethod

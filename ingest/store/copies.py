@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF
 from rdflib.term import Node
 
 from ingest.sparql import with_values
-from ingest.store import DocumentWrite
+from ingest.store.interface import DocumentWrite
 from ingest.store.updates import Selection, insert_data, query_file
 from ingest.vocab import CATALOG_GRAPH, PKG, VOID, key
 

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ingest.store import QueryResult, Solutions
 from ingest.store.base import SparqlStore
+from ingest.store.interface import Answer, Solutions
 
 __all__ = ["EmbeddedStore"]
 
@@ -29,7 +29,7 @@ class EmbeddedStore(SparqlStore):
         self._path = path
         self._store = ox.Store(str(path)) if path is not None else ox.Store()
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): _to_ox(term) for name, term in (bindings or {}).items()
         }

@@ -23,8 +23,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ingest.store import StoreUnreachable, select
 from ingest.store.base import SparqlStore
+from ingest.store.interface import StoreUnreachable, select
 from ingest.store.values import bind_values
 from ingest.vocab import CATALOG_GRAPH
 

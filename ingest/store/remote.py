@@ -29,8 +29,8 @@ from rdflib.term import Node
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from ingest.store import DocumentEntry, DocumentWrite, QueryResult, Removal, Solutions, StoreUnreachable
 from ingest.store.base import SparqlStore
+from ingest.store.interface import Answer, DocumentEntry, DocumentWrite, Removal, Solutions, StoreUnreachable
 from ingest.store.lease import write_lease
 from ingest.store.values import bind_values, query_form
 
@@ -62,7 +62,7 @@ class RemoteStore(SparqlStore):
         self.endpoint, self.update_endpoint = endpoint, update_endpoint or endpoint
         self.timeout = timeout
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
         media_type, body = send_query(self.endpoint, bind_values(sparql, bindings), timeout=self.timeout)
         if media_type != RESULTS_JSON:
             syntax = "nt" if media_type == "application/n-triples" else "turtle"

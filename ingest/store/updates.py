@@ -30,7 +30,7 @@ from rdflib.namespace import DCTERMS, FOAF, XSD
 from rdflib.term import Identifier
 
 from ingest.sparql import request, sparql_file, with_rows, with_values
-from ingest.store import DocumentWrite
+from ingest.store.interface import DocumentWrite
 from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG, VOID
 
 _IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+")
