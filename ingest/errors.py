@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["IngestError"]
+
 
 class IngestError(Exception):
     """A document could not go through a stage; the message is one line for the user."""

@@ -19,6 +19,8 @@ from ingest.read import SourceText, read_file
 from ingest.record import PolicyRecord
 from ingest.segment import Document, segment
 
+__all__ = ["EXTRACT_STAGES", "extract_record", "paged"]
+
 T = TypeVar("T")
 Stage = Callable[[Document, PolicyRecord], PolicyRecord]
 

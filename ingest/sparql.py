@@ -19,10 +19,17 @@ import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.term import Identifier
 
-__all__ = ["Term", "marker", "request", "sparql_file", "with_rows", "with_values"]
+__all__ = ["Term", "is_iri", "marker", "request", "sparql_file", "with_rows", "with_values"]
 
 Term = Identifier | ox.NamedNode | ox.Literal
 """An RDF term as rdflib or pyoxigraph holds it."""
+
+_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+")
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI that can be written between <> in SPARQL without escaping."""
+    return bool(_IRI.fullmatch(text))
 
 
 @cache

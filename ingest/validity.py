@@ -22,6 +22,9 @@ from rdflib import URIRef
 
 from ingest.vocab import PKG
 
+__all__ = ["CONCEPTS", "EXPIRED", "IN_FORCE", "NOT_YET", "STATUSES", "UNKNOWN", "Status", "status",
+           "status_query", "status_rule"]
+
 Status = Literal["现行有效", "已失效", "尚未生效", "未知"]
 IN_FORCE: Final = "现行有效"
 EXPIRED: Final = "已失效"

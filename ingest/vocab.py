@@ -17,6 +17,12 @@ from rdflib import Namespace, URIRef
 from ingest import divisions
 from ingest.record import Jurisdiction, PolicyRecord
 
+__all__ = ["BASE", "CATALOG_GRAPH", "ELI", "ENTITIES_GRAPH", "ID", "INCENTIVE_KIND", "INDICATOR",
+           "INSTRUMENT", "LINKS_GRAPH", "ORG", "ORGAN_TYPE", "PKG", "PREFIXES", "PROV", "ROW", "STAGE",
+           "TOPIC", "VOID", "chinese_number", "graph_iri", "jurisdiction_iri", "key", "marker_key",
+           "measure_iri", "named_jurisdiction_iri", "normalise_doc_number", "normalise_title", "organ_iri",
+           "policy_iri"]
+
 BASE = "https://w3id.org/policykg/"
 PKG = Namespace(BASE + "def#")
 ROW = Namespace(BASE + "def/row#")

@@ -36,6 +36,8 @@ from service.search_disk import path_for
 from service.sparql.runner import QueryRunner, WorkerLimits
 from service.store_stamp import StoreStamp
 
+__all__ = ["create_app"]
+
 DESCRIPTION = """\
 A knowledge graph of Chinese local-government intellectual-property policy documents
 (Policy → Measure → ResponsibleUnit → Target → Incentive).

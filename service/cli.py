@@ -19,8 +19,8 @@ from ingest.build import build, default_jobs, ingest_all
 from ingest.errors import IngestError
 from ingest.pipeline import extract_record
 from ingest.read import MAX_BYTES, read_file
+from ingest.sparql import is_iri
 from ingest.store import DocumentEntry, Solutions, Store, StoreUnreachable, connect, select
-from ingest.store.updates import is_iri
 from ingest.vocabulary import load_vocabulary
 from service.batch import (
     COPY,
@@ -39,6 +39,8 @@ from service.curated import ParameterError, load_library, page_bounds, paged
 from service.errors import BadRequest, Refused, ServiceError
 from service.sparql.guard import inspect
 from service.sparql.protocol import READ_ONLY
+
+__all__ = ["app", "main"]
 
 app = typer.Typer(help="policykg: a knowledge graph of Chinese local IP policy documents.",
                   no_args_is_help=True, add_completion=False)

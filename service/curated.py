@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ingest.store.updates import is_iri
+from ingest.sparql import is_iri
 
 __all__ = ["PARAMETER_TYPES", "CuratedQuery", "HeaderError", "Parameter", "ParameterError",
            "load_library", "parse_query"]

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 
 import jieba
 
-from ingest.read.normalise import normalise
+from ingest.read import normalise
 from ingest.schemes import concept_labels
 from ingest.vocab import TOPIC
 from service.errors import BadRequest

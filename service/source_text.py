@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ingest.read.normalise import normalise
+from ingest.read import normalise
 
 __all__ = ["Segment", "Span", "normalised", "segments"]
 

@@ -29,6 +29,9 @@ from ingest.segment import Document
 from ingest.thesaurus import generic_words, topic_roles
 from ingest.vocab import INSTRUMENT, PKG, STAGE, TOPIC
 
+__all__ = ["Concept", "Scheme", "about", "extract", "schemes", "tag", "tag_measure", "tag_topics",
+           "without_unit_notes"]
+
 TOPIC_LIMIT = 10
 """At most this many topics a measure (the gold has up to nine on a measure that lists right types)."""
 CLAUSE_CAP = 2.0

@@ -15,10 +15,12 @@ from pathlib import Path
 from ingest.errors import IngestError
 from ingest.read import docx, html, legacy, markdown, pdf, text
 from ingest.read.files import MAX_BYTES, file_bytes
+from ingest.read.normalise import normalise
 from ingest.read.source import SourceText
 from ingest.read.text import read_bytes
 
-__all__ = ["MAX_BYTES", "SUFFIXES", "SourceText", "read_bytes", "read_data", "read_file", "supported"]
+__all__ = ["MAX_BYTES", "SUFFIXES", "SourceText", "normalise", "read_bytes", "read_data", "read_file",
+           "supported"]
 
 Reader = Callable[[bytes, str], SourceText]
 

@@ -22,10 +22,12 @@ from ingest.store.interface import (
     StoreUnreachable,
     select,
 )
-from ingest.store.remote import RemoteStore
+from ingest.store.remote import RESULTS_JSON, QueryRejected, RemoteStore, RemoteStoreError, send_query
+from ingest.store.values import bind_values
 
-__all__ = ["Answer", "DocumentEntry", "DocumentWrite", "Removal", "Solutions", "Store", "StoreUnreachable",
-           "connect", "select"]
+__all__ = ["RESULTS_JSON", "Answer", "DocumentEntry", "DocumentWrite", "QueryRejected", "RemoteStoreError",
+           "Removal", "Solutions", "Store", "StoreUnreachable", "bind_values", "connect", "select",
+           "send_query"]
 
 
 def connect(path: Path, endpoint: str | None = None, update_endpoint: str | None = None) -> Store:

@@ -20,7 +20,6 @@ bound as RDF terms (ingest.sparql); the data a request inserts is written by rdf
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,11 +28,9 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, XSD
 from rdflib.term import Identifier
 
-from ingest.sparql import request, sparql_file, with_rows, with_values
+from ingest.sparql import is_iri, request, sparql_file, with_rows, with_values
 from ingest.store.interface import DocumentWrite
 from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG, VOID
-
-_IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 
 RESERVED_GRAPHS = frozenset({CATALOG_GRAPH, LINKS_GRAPH, ENTITIES_GRAPH})
 TOPIC_KEY = {PKG.numberKey: PKG.topicNumberKey, PKG.titleKey: PKG.topicTitleKey}
@@ -41,11 +38,6 @@ TOPIC_KEY = {PKG.numberKey: PKG.topicNumberKey, PKG.titleKey: PKG.topicTitleKey}
 LINK = {PKG.cites: ELI.cites, PKG.repeals: ELI.repeals}
 
 Triple = tuple[Identifier, Identifier, Identifier]
-
-
-def is_iri(text: str) -> bool:
-    """An absolute IRI that can be written between <> in SPARQL without escaping."""
-    return bool(_IRI.fullmatch(text))
 
 
 def query_file(name: str) -> str:

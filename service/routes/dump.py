@@ -15,8 +15,7 @@ from fastapi.responses import StreamingResponse
 from rdflib import URIRef
 
 from ingest.sparql import sparql_file
-from ingest.store.remote import RemoteStoreError, send_query
-from ingest.store.values import bind_values
+from ingest.store import RemoteStoreError, bind_values, send_query
 from service.deps import SettingsDep
 from service.errors import ERROR_RESPONSE, Unavailable
 

@@ -16,8 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ingest.sparql import sparql_file
-from ingest.store.remote import RESULTS_JSON, QueryRejected, RemoteStoreError, send_query
-from ingest.store.values import bind_values
+from ingest.store import RESULTS_JSON, QueryRejected, RemoteStoreError, bind_values, send_query
 from service.errors import BadRequest, Unavailable
 
 __all__ = ["Endpoint"]
