@@ -53,7 +53,7 @@ from bench.measure import (
 from bench.pages import pages
 from ingest.build import default_jobs
 from service.curated import CuratedQuery, as_oxigraph, load_library, paged
-from service.paging import KEYS_QUERY, with_places
+from service.jurisdiction_paging import KEYS_QUERY, with_places
 from service.search_disk import path_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,9 +15,9 @@ from starlette.types import ASGIApp
 
 from service.config import Settings
 from service.errors import ServiceError
+from service.jurisdiction_paging import jurisdiction_keys
 from service.middleware import ResponseHeaders
 from service.pages import handle_error_page, static_files
-from service.paging import jurisdiction_keys
 from service.routes import (
     compare,
     docs,

@@ -13,7 +13,7 @@ A header is the block of `#+` lines at the top of the file (see service/queries/
     #+ page by: jurisdiction
 
 `page by: jurisdiction` declares a comparison ordered by city first whose body marks with
-`VALUES ?place { UNDEF }` where the places of a few cities are bound (service/paging.py).
+`VALUES ?place { UNDEF }` where the places of a few cities are bound (service/jurisdiction_paging.py).
 
 Parameters are bound as RDF terms through pyoxigraph substitutions, never pasted into the text,
 so no value can change the structure of a query. Oxigraph binds only variables of the SELECT
@@ -142,7 +142,7 @@ class CuratedQuery:
     """The whole file, header included: the header lines are SPARQL comments."""
     parameters: tuple[Parameter, ...] = field(default=())
     paged_by_jurisdiction: bool = False
-    """Answered a few cities at a time unless a city is bound (service/paging.py)."""
+    """Answered a few cities at a time unless a city is bound (service/jurisdiction_paging.py)."""
     description_zh: str = ""
     """The description for people, in Chinese; `description` stays English for API clients."""
 

@@ -1,11 +1,12 @@
 """Export: every row of a curated query, in the order of the whole query, a chunk at a time.
 
 The interactive answer of `/queries/<name>` stops at the result limit; an export does not. A
-comparison paged by jurisdiction (with no city bound) is evaluated for EXPORT_CITIES cities at a
-time, in the order of their names (`service/paging.py`), and each chunk's rows are sent as soon as
-they are found: the rows are those of the whole query in the same order, since rows of different
-cities never mix, every evaluation keeps within the query time limit, and the workers serve other
-requests between two chunks. Any other query is one evaluation without a result cap.
+comparison paged by jurisdiction (with no city bound) is evaluated for EXPORT_JURISDICTIONS
+jurisdictions at a time, in the order of their names (`service/jurisdiction_paging.py`), and each
+chunk's rows are sent as soon as they are found: the rows are those of the whole query in the same
+order, since rows of different jurisdictions never mix, every evaluation keeps within the query
+time limit, and the workers serve other requests between two chunks. Any other query is one
+evaluation without a result cap.
 """
 
 from __future__ import annotations
@@ -19,34 +20,35 @@ from typing import Any
 
 import orjson
 
-from service.paging import City, Rows, evaluate
+from service.jurisdiction_paging import NamedJurisdiction, Rows, evaluate
 from service.sparql.formats import JSON, csv_lines
 from service.sparql.runner import INTERNAL_ROWS, QueryJob, QueryRunner
 
-__all__ = ["BOM", "EXPORT_CITIES", "Chunk", "chunks", "csv_lines", "csv_stream", "json_stream", "plain"]
+__all__ = ["BOM", "EXPORT_JURISDICTIONS", "Chunk", "chunks", "csv_lines", "csv_stream", "json_stream",
+           "plain"]
 
 BOM = "\ufeff"
 NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double", "float")}
-EXPORT_CITIES = 64
-"""Cities per evaluation of an export: large enough that the fixed cost of an evaluation does not
-count, small enough that the first rows come at once and no chunk nears the time limit."""
+EXPORT_JURISDICTIONS = 64
+"""Jurisdictions per evaluation of an export: large enough that the fixed cost of an evaluation
+does not count, small enough that the first rows come at once and no chunk nears the time limit."""
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """The rows of one evaluation, and how far the export has come: cities done of all."""
+    """The rows of one evaluation, and how far the export has come: jurisdictions done of all."""
 
     rows: Rows
-    cities_done: int
-    cities: int
+    jurisdictions_done: int
+    jurisdictions: int
 
 
-async def chunks(runner: QueryRunner, job: QueryJob, cities: Sequence[City] | None,
-                 size: int = EXPORT_CITIES) -> AsyncIterator[Chunk]:
-    """The rows of `job` (a query without LIMIT), `size` cities at a time when `cities` is given (a
-    comparison paged by jurisdiction), else in one evaluation. As many chunks are evaluated at once
-    as the runner has workers; they are yielded in order."""
-    if cities is None:
+async def chunks(runner: QueryRunner, job: QueryJob, jurisdictions: Sequence[NamedJurisdiction] | None,
+                 size: int = EXPORT_JURISDICTIONS) -> AsyncIterator[Chunk]:
+    """The rows of `job` (a query without LIMIT), `size` jurisdictions at a time when `jurisdictions`
+    is given (a comparison paged by jurisdiction), else in one evaluation. As many chunks are
+    evaluated at once as the runner has workers; they are yielded in order."""
+    if jurisdictions is None:
         result = await runner.run(QueryJob(query=job.query, fmt=JSON, result_limit=INTERNAL_ROWS,
                                            substitutions=job.substitutions, bounded=True))
         document = orjson.loads(result.body)
@@ -54,15 +56,15 @@ async def chunks(runner: QueryRunner, job: QueryJob, cities: Sequence[City] | No
         return
     window: deque[tuple[asyncio.Task[Rows], int]] = deque()
     try:
-        for first in range(0, max(len(cities), 1), size):
-            part = cities[first: first + size]
+        for first in range(0, max(len(jurisdictions), 1), size):
+            part = jurisdictions[first: first + size]
             window.append((asyncio.create_task(evaluate(runner, job, part)), first + len(part)))
             if len(window) >= runner.size:  # as many chunks under way as there are workers
                 task, done = window.popleft()
-                yield Chunk(await task, done, len(cities))
+                yield Chunk(await task, done, len(jurisdictions))
         while window:
             task, done = window.popleft()
-            yield Chunk(await task, done, len(cities))
+            yield Chunk(await task, done, len(jurisdictions))
     finally:
         for task, _ in window:
             task.cancel()

@@ -21,7 +21,7 @@ from service.app import create_app
 from service.config import Settings
 from service.curated import as_oxigraph, load_library
 from service.export import chunks, plain
-from service.paging import KEYS_QUERY, jurisdiction_keys
+from service.jurisdiction_paging import KEYS_QUERY, jurisdiction_keys
 from service.sparql.formats import JSON
 from service.sparql.runner import QueryJob, QueryRunner
 from service.store_stamp import StoreStamp
@@ -161,7 +161,7 @@ def test_chunks_of_any_size_give_the_rows_of_the_whole_query(size: int, workers:
             async for chunk in chunks(runner, QueryJob(query.sparql, JSON, LIMIT, substitutions=bound),
                                       cities, size):
                 found += [[row.get(c, {}).get("value", "") for c in columns] for row in chunk.rows.bindings]
-                progress.append((chunk.cities_done, chunk.cities))
+                progress.append((chunk.jurisdictions_done, chunk.cities))
             return found, progress
         finally:
             runner.close()

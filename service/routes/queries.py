@@ -35,8 +35,8 @@ from service.curated import (
 from service.deps import RunnerDep, SettingsDep
 from service.errors import ERROR_RESPONSE, BadRequest, ServiceError
 from service.export import BOM, chunks, csv_lines, csv_stream, json_stream, plain
+from service.jurisdiction_paging import JurisdictionKeys, Rows, rows_by_jurisdiction
 from service.pages import HTML, render
-from service.paging import JurisdictionKeys, Rows, rows_by_city
 from service.sparql.formats import JSON, Format, negotiate
 from service.sparql.runner import QueryJob, QueryRunner
 
@@ -166,11 +166,12 @@ async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], mos
     substitutions = tuple((name, as_oxigraph(term)) for name, term in bindings.items())
     text = shown(paged(query.sparql, limit, offset), bindings)
     if query.paged_by_jurisdiction and "city" not in bindings:
-        found = await rows_by_city(runner, QueryJob(query.sparql, JSON, offset + limit + 1,
-                                                    substitutions=substitutions),
-                                   await keys.current(runner), offset + limit + 1)
+        found = await rows_by_jurisdiction(runner, QueryJob(query.sparql, JSON, offset + limit + 1,
+                                                            substitutions=substitutions),
+                                           await keys.current(runner), offset + limit + 1)
         rows = Rows(found.variables, found.bindings[offset:])
-        text = f"# answered a few cities at a time (keyset paging, service/paging.py): the same rows\n{text}"
+        text = ("# answered a few cities at a time (keyset paging, service/jurisdiction_paging.py): "
+                f"the same rows\n{text}")
     else:
         result = await runner.run(QueryJob(query=paged(query.sparql, limit + 1, offset), fmt=JSON,
                                            result_limit=limit + 1, substitutions=substitutions,

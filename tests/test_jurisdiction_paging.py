@@ -24,7 +24,7 @@ from ingest.vocabulary import load_vocabulary
 from service.app import create_app
 from service.config import Settings
 from service.curated import HeaderError, as_oxigraph, load_library, parse_query
-from service.paging import FIRST_CITIES, cities_needed, split, with_places
+from service.jurisdiction_paging import FIRST_JURISDICTIONS, jurisdictions_needed, split, with_places
 
 PAGED = sorted(name for name, query in load_library().items() if query.paged_by_jurisdiction)
 
@@ -68,7 +68,7 @@ def _page(base: str, name: str, limit: int, offset: int) -> tuple[list[tuple[str
 
 def test_the_store_spans_several_evaluations(store_path: Path) -> None:
     cities = {row[0] for row in _whole(store_path, "policies-in-force")}
-    assert len(cities) > 4 * FIRST_CITIES
+    assert len(cities) > 4 * FIRST_JURISDICTIONS
 
 
 @pytest.mark.parametrize("name", PAGED)
@@ -114,16 +114,16 @@ def test_a_paged_query_must_mark_its_places_and_order_by_city(body: str, problem
     assert problem in str(raised.value)
 
 
-@pytest.mark.parametrize(("missing", "rows_per_city", "size", "expected"), [
+@pytest.mark.parametrize(("missing", "rows_per_jurisdiction", "size", "expected"), [
     (78, 23 / 8, 16, 33),   # 23 rows per 8 cities: 78 more need ~27 cities, and a fifth more
-    (1, 12.0, 8, FIRST_CITIES),  # never fewer than the first evaluation
+    (1, 12.0, 8, FIRST_JURISDICTIONS),  # never fewer than the first evaluation
     (100, 0.0, 8, 32),      # nothing found yet: four times as many
     (98, 2 / 8, 8, 32),     # a rate read from 8 cities: at most four times as many
-    (100, 0.01, 256, 512),  # very sparse: at most MOST_CITIES
+    (100, 0.01, 256, 512),  # very sparse: at most MOST_JURISDICTIONS
 ])
-def test_the_next_evaluation_takes_the_cities_the_page_needs(missing: int, rows_per_city: float, size: int,
-                                                            expected: int) -> None:
-    assert cities_needed(missing, rows_per_city, size) == expected
+def test_the_next_evaluation_takes_the_cities_the_page_needs(missing: int, rows_per_jurisdiction: float,
+                                                            size: int, expected: int) -> None:
+    assert jurisdictions_needed(missing, rows_per_jurisdiction, size) == expected
 
 
 CITIES = [(f"city{n:02d}", (f"place{n}",)) for n in range(40)]
@@ -139,7 +139,7 @@ CITIES = [(f"city{n:02d}", (f"place{n}",)) for n in range(40)]
 ])
 def test_a_large_evaluation_is_split_among_the_workers_in_order(count: int, parts: int,
                                                                 sizes: list[int]) -> None:
-    """Runs of at least FIRST_CITIES cities, one per worker, which put back together are the cities."""
+    """Runs of at least FIRST_JURISDICTIONS cities, one per worker, which put back together are the cities."""
     found = split(CITIES[:count], parts)
     assert [len(part) for part in found] == sizes
     assert [city for part in found for city in part] == CITIES[:count]
