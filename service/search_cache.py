@@ -106,11 +106,11 @@ class SearchIndexCache:
         if self._build is not None:
             self._build.cancel()
 
-    async def current(self, runner: QueryRunner) -> MeasureIndex:
+    async def latest(self, runner: QueryRunner) -> MeasureIndex:
         """The latest index; a rebuild is started when the store changed. Unavailable (503 with
         Retry-After) while there is no index yet."""
         if self.index is not None:
-            if await self.stamp.current(runner) != self.signature:
+            if await self.stamp.signature(runner) != self.signature:
                 self.start(runner)
             if self.today() != self.validity_day:
                 await self._revalue(self.index)
@@ -128,7 +128,7 @@ class SearchIndexCache:
                       ) -> MeasureIndex:
         """Build now, from what is kept on disk and the documents changed since, and return the
         index (for `policykg search`); `report(done, total)` after each page of documents. Errors raise."""
-        signature = await self.stamp.current(runner)
+        signature = await self.stamp.signature(runner)
         await self._rebuild(runner, report)
         self.signature = signature
         if self.index is None:  # not reached: a rebuild that returns has made an index
@@ -137,7 +137,7 @@ class SearchIndexCache:
 
     async def _run(self, runner: QueryRunner) -> None:
         try:
-            signature = await self.stamp.current(runner)
+            signature = await self.stamp.signature(runner)
             async with runner.separate() as reader:
                 whole = await self._rebuild(reader)
             if whole:  # else the next search builds again, reading only the documents left out

@@ -38,7 +38,7 @@ class StoreStamp:
         self.path = path
         self._asked: tuple[float, Signature] = (-STAMP_INTERVAL, ())
 
-    async def current(self, runner: RowSource) -> Signature:
+    async def signature(self, runner: RowSource) -> Signature:
         if self.path is not None:
             return await asyncio.to_thread(store_signature, self.path)
         asked, stamp = self._asked
@@ -61,8 +61,8 @@ class KeptValue(Generic[Value]):
         self._reading = asyncio.Lock()
         """Requests that find the value out of date wait for one read instead of each reading."""
 
-    async def current(self, runner: QueryRunner) -> Value:
-        signature = await self.stamp.current(runner)
+    async def value(self, runner: QueryRunner) -> Value:
+        signature = await self.stamp.signature(runner)
         if self._kept is None or self._kept[0] != signature:
             async with self._reading:
                 if self._kept is None or self._kept[0] != signature:

@@ -156,7 +156,7 @@ def test_chunks_of_any_size_give_the_rows_of_the_whole_query(size: int, workers:
         runner = QueryRunner(corpus_store_path, workers, 30)
         await runner.start()
         try:
-            cities = await jurisdiction_keys(StoreStamp(corpus_store_path)).current(runner)
+            cities = await jurisdiction_keys(StoreStamp(corpus_store_path)).value(runner)
             found, progress = [], []
             async for chunk in chunks(runner, QueryJob(query.sparql, JSON, LIMIT, substitutions=bound),
                                       cities, size):

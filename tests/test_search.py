@@ -276,7 +276,7 @@ def test_the_index_is_built_in_pages_and_kept(corpus_store: Path) -> None:
         try:
             paged = SearchIndexCache(corpus_store, page_documents=1, first_wait=0)
             with pytest.raises(Unavailable) as early:
-                await paged.current(runner)
+                await paged.latest(runner)
             assert "being built" in early.value.message
             assert int(early.value.headers["Retry-After"]) >= 1
             await paged.start(runner)
@@ -354,11 +354,11 @@ def test_hits_carry_their_policys_validity_on_the_day(corpus_store: Path) -> Non
         try:
             cache = SearchIndexCache(corpus_store, today=lambda: day[0])
             await cache.start(runner)
-            first = await cache.current(runner)
+            first = await cache.latest(runner)
             # 000 ended 2021-04-30; 001 in force 2021-12-23 to 2024-12-22; 002 from 2022-09; 003: no dates
             assert validity(first) == {"000": "已失效", "001": "现行有效", "002": "尚未生效", "003": "未知"}
             day[0] = date(2025, 1, 1)
-            later = await cache.current(runner)
+            later = await cache.latest(runner)
             assert later.bm25 is first.bm25
             assert validity(later) == {"000": "已失效", "001": "已失效", "002": "现行有效", "003": "未知"}
             result = later.search(Query("知识产权", Filters(validity="现行有效"), limit=100))

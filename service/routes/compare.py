@@ -37,7 +37,7 @@ class Side:
 async def compare(request: Request, runner: RunnerDep,
                   city: Annotated[list[str] | None, Query(max_length=50)] = None) -> HTMLResponse:
     """Pick places; with two or more, their targets, topics and organs side by side."""
-    known = dict(await request.app.state.jurisdictions.current(runner))
+    known = dict(await request.app.state.jurisdictions.value(runner))
     chosen = [name for name in dict.fromkeys(c for c in (city or []) if c) if name in known][:MOST_PLACES]
     context: dict[str, Any] = {"places": sorted(known), "chosen": chosen, "money": money}
     if len(chosen) >= 1:

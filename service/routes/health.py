@@ -32,7 +32,7 @@ async def health(request: Request, runner: RunnerDep, settings: SettingsDep) -> 
     """The store answers through the worker pool: its catalogued documents (asked every time), its
     quads in named graphs (counted when the store has changed)."""
     documents = await _count(runner, DOCUMENTS)
-    triples = await request.app.state.triple_count.current(runner)
+    triples = await request.app.state.triple_count.value(runner)
     return {"status": "ok", "store": {"location": settings.store_location, "triples": triples,
                                       "documents": documents}}
 

@@ -100,8 +100,8 @@ def facet_counts(rows: list[Row], chosen: dict[str, str]) -> dict[str, dict[str,
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, runner: RunnerDep) -> HTMLResponse:
     """The home page for drafters, analysts and researchers."""
-    counts = await request.app.state.store_counts.current(runner)
-    recent = with_validity((await request.app.state.policy_list.current(runner))[:RECENT], date.today())
+    counts = await request.app.state.store_counts.value(runner)
+    recent = with_validity((await request.app.state.policy_list.value(runner))[:RECENT], date.today())
     return html("home.html", active="/", counts=counts, recent=recent, badges=BADGES,
                 queries=list(request.app.state.curated.values()))
 
@@ -116,7 +116,7 @@ async def policies(request: Request, runner: RunnerDep,
     (today), place and year of issue, with the count each filter value would leave."""
     today = date.today()
     view: DayView = request.app.state.policy_days
-    rows = view.rows(await request.app.state.policy_list.current(runner), today)
+    rows = view.rows(await request.app.state.policy_list.value(runner), today)
     given = {"validity": validity, "place": place, "year": year}
     chosen = {name: value for name, value in given.items() if value}
     shown = narrowed(rows, chosen)

@@ -48,7 +48,7 @@ async def topic_page(request: Request, runner: QueryRunner, topic: ox.NamedNode,
     """The places that take the topic up (counted by the search index) and its measures, paged."""
     given = request.query_params.get("page", "1")
     page = max(int(given), 1) if given.isdigit() else 1
-    index = await request.app.state.search.current(runner)
+    index = await request.app.state.search.latest(runner)
     found = await asyncio.to_thread(index.search, SearchQuery(
         "", Filters(topic=local_name(topic.value)), TOPIC_PAGE, (page - 1) * TOPIC_PAGE))
     places = dict(found.facets.get("jurisdiction", []))

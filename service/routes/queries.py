@@ -168,7 +168,7 @@ async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], mos
     if query.paged_by_jurisdiction and "city" not in bindings:
         found = await rows_by_jurisdiction(runner, QueryJob(query.sparql, JSON, offset + limit + 1,
                                                             substitutions=substitutions),
-                                           await keys.current(runner), offset + limit + 1)
+                                           await keys.value(runner), offset + limit + 1)
         rows = Rows(found.variables, found.bindings[offset:])
         text = ("# answered a few cities at a time (keyset paging, service/jurisdiction_paging.py): "
                 f"the same rows\n{text}")
@@ -196,14 +196,14 @@ def _exporter(query: CuratedQuery) -> Endpoint:
             raise BadRequest(str(error)) from error
         substitutions = tuple((name, as_oxigraph(term)) for name, term in bindings.items())
         job = QueryJob(query.sparql, JSON, settings.result_limit, substitutions=substitutions)
-        paged_by_city = query.paged_by_jurisdiction and "city" not in bindings
-        cities = await request.app.state.jurisdictions.current(runner) if paged_by_city else None
-        stream = chunks(runner, job, cities)
+        by_jurisdiction = query.paged_by_jurisdiction and "city" not in bindings
+        jurisdictions = await request.app.state.jurisdictions.value(runner) if by_jurisdiction else None
+        stream = chunks(runner, job, jurisdictions)
         first = await anext(stream)  # a query that fails at once answers with its error, not a broken file
         headers = {"X-SPARQL-Query": quote(shown(query.sparql, bindings)),
-                   "X-Export-Cities": str(first.cities),
+                   "X-Export-Cities": str(first.jurisdictions),
                    "Content-Disposition": f'attachment; filename="{query.name}.{fmt.name}"'}
-        names = [city for city, _ in cities] if cities is not None else []
+        names = [name for name, _ in jurisdictions] if jurisdictions is not None else []
         body = (csv_stream(first, stream) if fmt == CSV else
                 json_stream(_export_head(query, bindings, names), first, stream))
         return StreamingResponse(body, media_type=fmt.media_type + ("; charset=utf-8" if fmt == CSV else ""),

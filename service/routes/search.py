@@ -167,7 +167,7 @@ async def search(
         raise BadRequest(NOTHING_ASKED)
     result = None
     if asked:
-        index = await cache.current(runner)
+        index = await cache.latest(runner)
         result = await asyncio.to_thread(index.search, query)
     originals = await printed_quotes(result, runner) if printed and result else None
     if fmt == HTML:

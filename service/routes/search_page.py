@@ -62,7 +62,7 @@ async def search_page(request: Request, runner: RunnerDep, query: SearchQuery, a
     params = {k: v for k, v in request.query_params.items() if v and k != "offset"}
     facets = {name: {f.value: f.count for f in values}
               for name, values in (answer.facets.items() if answer else ())}
-    places = [name for name, _ in await request.app.state.jurisdictions.current(runner)]
+    places = [name for name, _ in await request.app.state.jurisdictions.value(runner)]
     hits = [{"hit": hit, "money": money_lines(hit.money), "quote": marked(hit.quote, hit.highlights)}
             for hit in (answer.hits if answer else [])]
     step = query.limit
@@ -105,7 +105,7 @@ async def export(request: Request, runner: RunnerDep) -> Response:
     text = params.get("q", "")
     if not text.strip() and filters == Filters():
         raise BadRequest("give the query text `q` or a filter")
-    index = await request.app.state.search.current(runner)
+    index = await request.app.state.search.latest(runner)
     result = await asyncio.to_thread(index.search, SearchQuery(text, filters, EXPORT_LIMIT, 0))
     rows = ([hit.jurisdiction, hit.policy_title, hit.doc_number, hit.date, hit.path, hit.title, hit.quote,
              "；".join(money_lines(list(hit.money))), "、".join(u.name for u in hit.units), hit.measure]
