@@ -6,7 +6,7 @@ change (tests/test_api.py fails if the service imports anything else):
 - reading and ingesting: `ingest.read` (a file's text), `ingest.pipeline` (its record),
   `ingest.build` (graphs into a store), `ingest.errors` (the one error);
 - the store: `ingest.store` (the `Store` interface, `connect`, the SPARQL protocol client),
-  `ingest.vocabulary` (the ontology's graph in it), `ingest.sparql` (`.rq` files, IRIs);
+  `ingest.ontology` (ontology/*.ttl as a graph in it), `ingest.sparql` (`.rq` files, IRIs);
 - the terms: `ingest.vocab` (namespaces, IRIs), `ingest.schemes` (ontology/*.ttl),
   `ingest.validity` (a policy's status on a day);
 - words, read as ingest reads a document: `ingest.lexicon` (ingest/data), `ingest.thesaurus`,
@@ -19,6 +19,7 @@ PUBLIC_MODULES = (
     "ingest.errors",
     "ingest.extract.topics",
     "ingest.lexicon",
+    "ingest.ontology",
     "ingest.pipeline",
     "ingest.processes",
     "ingest.read",
@@ -28,5 +29,4 @@ PUBLIC_MODULES = (
     "ingest.thesaurus",
     "ingest.validity",
     "ingest.vocab",
-    "ingest.vocabulary",
 )

@@ -17,11 +17,11 @@ from tqdm import tqdm
 
 from ingest.build import build, default_jobs, ingest_all
 from ingest.errors import IngestError
+from ingest.ontology import load_ontology
 from ingest.pipeline import extract_record
 from ingest.read import MAX_BYTES, read_file
 from ingest.sparql import is_iri
 from ingest.store import DocumentEntry, Solutions, Store, StoreUnreachable, connect, select
-from ingest.vocabulary import load_vocabulary
 from service.batch import (
     COPY,
     FACTS,
@@ -207,7 +207,7 @@ def _store_batch(store: Store, files: list[Path], outcomes: Outcomes, jobs: int,
                 outcomes.add(INGESTED, entry.source)
                 _copy_outcomes(outcomes, entry)
             progress.update()
-        load_vocabulary(store)
+        load_ontology(store)
     except StoreUnreachable as error:
         return error
     finally:

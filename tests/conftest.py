@@ -10,8 +10,8 @@ from oxigraph_server import oxigraph_server
 from virtuoso_server import virtuoso_server
 
 from ingest.build import DocumentGraph, build, ingest_file
+from ingest.ontology import load_ontology
 from ingest.store.embedded import EmbeddedStore
-from ingest.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -47,7 +47,7 @@ def corpus_store_path(tmp_path_factory: pytest.TempPathFactory, corpus_files: li
     store = EmbeddedStore(path)
     for file in corpus_files:
         ingest_file(store, file)
-    load_vocabulary(store)
+    load_ontology(store)
     store.close()
     return path
 

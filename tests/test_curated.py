@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from bench.generate import document
 from bench.run import same_rows
 from ingest.build import ingest_file
+from ingest.ontology import ONTOLOGY_GRAPH, load_ontology
 from ingest.store import Solutions
 from ingest.store.embedded import EmbeddedStore
-from ingest.vocabulary import VOCABULARY_GRAPH, load_vocabulary
 from service.cli import app as cli
 from service.curated import (
     CuratedQuery,
@@ -49,7 +49,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) ->
     opened = EmbeddedStore(tmp_path_factory.mktemp("curated") / "store")
     for file in corpus_files:
         ingest_file(opened, file)
-    load_vocabulary(opened)
+    load_ontology(opened)
     yield opened
     opened.close()
 
@@ -160,7 +160,7 @@ def test_every_packaged_query_is_documented() -> None:
 
 
 def test_vocabulary_graph_holds_the_schemes(store: EmbeddedStore) -> None:
-    ask = store.query(f"ASK {{ GRAPH <{VOCABULARY_GRAPH}> {{ "
+    ask = store.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ "
                       "<https://w3id.org/policykg/def/topic/WellKnownBrand> ?p ?o } }")
     assert ask is True
 
@@ -347,7 +347,7 @@ def test_cli_queries_and_query(tmp_path: Path, corpus_files: list[Path]) -> None
     counted = runner.invoke(cli, ["--store", str(path), "query", str(rq)])
     assert counted.stdout.split() == ["n", "1"]
     vocabulary = runner.invoke(cli, ["--store", str(path), "query",
-                                     f"ASK {{ GRAPH <{VOCABULARY_GRAPH}> {{ ?s ?p ?o }} }}"])
+                                     f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"])
     assert vocabulary.stdout.strip() == "true"
 
 
@@ -367,7 +367,7 @@ def cut_store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]
     opened = EmbeddedStore(folder / "store")
     for file in (cut, corpus_files[0]):
         ingest_file(opened, file)
-    load_vocabulary(opened)
+    load_ontology(opened)
     yield opened
     opened.close()
 

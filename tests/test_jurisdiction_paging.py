@@ -19,8 +19,8 @@ from bench.generate import write_corpus
 from bench.run import same_rows
 from ingest.build import ingest_all
 from ingest.errors import IngestError
+from ingest.ontology import load_ontology
 from ingest.store.embedded import EmbeddedStore
-from ingest.vocabulary import load_vocabulary
 from service.app import create_app
 from service.config import Settings
 from service.curated import HeaderError, as_oxigraph, load_library, parse_query
@@ -35,7 +35,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path
     documents = write_corpus(folder / "synthetic", 60)
     store = EmbeddedStore(folder / "store")
     failed = [e for e in ingest_all(store, [*corpus_files, *documents]) if isinstance(e, IngestError)]
-    load_vocabulary(store)
+    load_ontology(store)
     store.close()
     assert not failed
     return folder / "store"

@@ -22,11 +22,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from ingest.build import DocumentGraph, build, ingest_file
+from ingest.ontology import ONTOLOGY_GRAPH
 from ingest.store import Solutions, Store
 from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import RemoteStore
 from ingest.store.updates import RESERVED_GRAPHS
-from ingest.vocabulary import VOCABULARY_GRAPH
 
 POLICYKG = str(Path(sys.executable).parent / "policykg")
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
@@ -93,7 +93,7 @@ def named_graphs(store: Store) -> set[str]:
     result = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert isinstance(result, Solutions)
     ours = {str(row["g"]) for row in result.rows if str(row["g"]).startswith("https://w3id.org/policykg/")}
-    return ours - {str(g) for g in (*RESERVED_GRAPHS, VOCABULARY_GRAPH)}
+    return ours - {str(g) for g in (*RESERVED_GRAPHS, ONTOLOGY_GRAPH)}
 
 
 def test_ingest_replace_remove_list(site: StoreSite, corpus_files: list[Path],

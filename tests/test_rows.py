@@ -16,10 +16,10 @@ from bench.shapes import compare, live_queries
 from ingest.build import ingest_all
 from ingest.errors import IngestError
 from ingest.graph import policy_graphs
+from ingest.ontology import load_ontology
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord, ResponsibleUnit
 from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import PKG, ROW, TOPIC
-from ingest.vocabulary import load_vocabulary
 
 QUANZHOU = Jurisdiction(name="泉州市", level="city", province="福建省")
 POLICY = {"title": ["泉州市知识产权若干措施"], "docNumber": ["泉政文〔2022〕1号"]}
@@ -87,7 +87,7 @@ def test_comparisons_give_the_rows_of_the_joins_on_a_generated_store(tmp_path: P
     documents = write_corpus(tmp_path / "synthetic", 80)
     store = EmbeddedStore(tmp_path / "store")
     failed = [e for e in ingest_all(store, documents) if isinstance(e, IngestError)]
-    load_vocabulary(store)
+    load_ontology(store)
     store.close()
     assert not failed
     _assert_same_rows(tmp_path / "store")

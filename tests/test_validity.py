@@ -14,12 +14,12 @@ from rdflib.namespace import XSD
 
 from ingest.build import DocumentGraph, ingest_file
 from ingest.extract.validity import end_of_validity, in_force_from
+from ingest.ontology import load_ontology
 from ingest.pipeline import extract_record
 from ingest.store import Solutions
 from ingest.store.embedded import EmbeddedStore
 from ingest.validity import CONCEPTS, STATUSES, status, status_query, status_rule
 from ingest.vocab import ELI, PKG
-from ingest.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -226,7 +226,7 @@ def test_a_stored_policy_that_repeals_another_ends_it(tmp_path: Path) -> None:
         assert len(rows.rows) == 1
         return str(rows.rows[0]["status"])
 
-    load_vocabulary(store)
+    load_ontology(store)
 
     assert on("2020-01-01") == "现行有效"
     assert on("2021-12-22") == "现行有效"

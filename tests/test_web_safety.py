@@ -20,8 +20,8 @@ from starlette.routing import BaseRoute, Mount
 
 from bench.pages import page_paths
 from ingest.build import ingest_file
+from ingest.ontology import load_ontology
 from ingest.store.embedded import EmbeddedStore
-from ingest.vocabulary import load_vocabulary
 from service.app import create_app
 from service.config import Settings
 from service.curated import load_library
@@ -44,7 +44,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, corpus_files: list[Path]) ->
     writer = EmbeddedStore(path)
     for file in corpus_files[:2]:
         ingest_file(writer, file)
-    load_vocabulary(writer)
+    load_ontology(writer)
     writer.close()
     data = ox.Store(str(path))
     titles = list(data.quads_for_pattern(None, ox.NamedNode(ELI_TITLE), None, None))

@@ -1,7 +1,8 @@
-"""The vocabulary in the store: ontology/*.ttl (OWL terms and SKOS schemes) in one named graph.
+"""The ontology in the store: ontology/*.ttl (OWL terms and SKOS schemes) in one named graph
+(`…/id/graph/vocabulary`; `ingest.vocab` holds the namespaces and IRIs code writes).
 
 Queries label topics, indicators and organ types from the SKOS files, so the store must hold
-them next to the document graphs. They go into their own graph (VOCABULARY_GRAPH), replaced
+them next to the document graphs. They go into their own graph (ONTOLOGY_GRAPH), replaced
 whole on every load, so a changed thesaurus never leaves stale labels behind and never
 touches a document graph.
 """
@@ -17,13 +18,13 @@ from ingest.schemes import ontology_files
 from ingest.store import Store
 from ingest.vocab import ID
 
-__all__ = ["VOCABULARY_GRAPH", "load_vocabulary", "vocabulary_graph"]
+__all__ = ["ONTOLOGY_GRAPH", "load_ontology", "ontology_graph"]
 
-VOCABULARY_GRAPH = ID["graph/vocabulary"]
+ONTOLOGY_GRAPH = ID["graph/vocabulary"]
 """The named graph holding ontology/*.ttl: classes, properties and every SKOS scheme."""
 
 
-def vocabulary_graph() -> Graph:
+def ontology_graph() -> Graph:
     """Every Turtle file of ontology/ merged into one graph."""
     graph = Graph()
     for source in ontology_files():
@@ -31,9 +32,9 @@ def vocabulary_graph() -> Graph:
     return graph
 
 
-def load_vocabulary(store: Store) -> int:
-    """Replace VOCABULARY_GRAPH with the current ontology files; the number of triples."""
+def load_ontology(store: Store) -> int:
+    """Replace ONTOLOGY_GRAPH with the current ontology files; the number of triples."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "vocabulary.nt"
-        vocabulary_graph().serialize(path, format="nt", encoding="utf-8")
-        return store.load(path, VOCABULARY_GRAPH)
+        ontology_graph().serialize(path, format="nt", encoding="utf-8")
+        return store.load(path, ONTOLOGY_GRAPH)
