@@ -33,7 +33,7 @@ from ingest.processes import end_with_parent
 from ingest.sparql import sparql_file
 from service.errors import Unavailable
 from service.search import MeasureIndex, Vocabulary, with_validity
-from service.search_disk import Document, load, save
+from service.search_disk import IndexedDocument, load, save
 from service.search_rows import VALIDITY, Hit, hits_of, indexed_text, queries_for, statuses
 from service.search_words import term_counts
 from service.sparql.runner import QueryRunner
@@ -91,7 +91,7 @@ class SearchIndexCache:
         self.index: MeasureIndex | None = None
         self.signature: Signature = ()
         self.progress = Progress()
-        self.documents: dict[str, Document] = {}
+        self.documents: dict[str, IndexedDocument] = {}
         self.vocabulary = Vocabulary()
         self.stamp = StoreStamp(path)
         self._build: asyncio.Task[None] | None = None
@@ -198,7 +198,8 @@ class SearchIndexCache:
         terms = iter([self.vocabulary.terms(c) for c in counts])
         for graph in (graph for graph in page if graph in read):
             found = hits.get(graph, [])
-            self.documents[graph] = Document(listed[graph], tuple(found), tuple(next(terms) for _ in found))
+            self.documents[graph] = IndexedDocument(listed[graph], tuple(found),
+                                                    tuple(next(terms) for _ in found))
         self.progress.done += len(page)
         if report is not None:
             report(self.progress.done, self.progress.total)

@@ -33,7 +33,7 @@ from service.search import Terms, Vocabulary
 from service.search_rows import Hit, Money, Unit
 from service.search_words import LABEL_KINDS
 
-__all__ = ["Document", "load", "path_for", "save"]
+__all__ = ["IndexedDocument", "load", "path_for", "save"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ NUL, UNIT, LEAD = "\x00", "\x01", "\x02"
 
 
 @dataclass(frozen=True)
-class Document:
+class IndexedDocument:
     """One document graph's measures and their terms, as of its ingest time."""
 
     modified: str
@@ -63,7 +63,7 @@ def path_for(store: Path | None) -> Path | None:
     return None if store is None else store.with_name(store.name + ".search.npz")
 
 
-def save(path: Path, documents: Mapping[str, Document], vocabulary: Vocabulary) -> None:
+def save(path: Path, documents: Mapping[str, IndexedDocument], vocabulary: Vocabulary) -> None:
     """Write the documents and the vocabulary (tokens in id order)."""
     hits = [hit for document in documents.values() for hit in document.hits]
     terms = [t for document in documents.values() for t in document.terms]
@@ -90,7 +90,7 @@ def save(path: Path, documents: Mapping[str, Document], vocabulary: Vocabulary) 
         temporary.unlink(missing_ok=True)
 
 
-def load(path: Path) -> tuple[dict[str, Document], Vocabulary] | None:
+def load(path: Path) -> tuple[dict[str, IndexedDocument], Vocabulary] | None:
     """The documents and vocabulary last written, or None (no file, another fingerprint, unreadable)."""
     try:
         with np.load(path, allow_pickle=False) as arrays:
@@ -110,7 +110,8 @@ def load(path: Path) -> tuple[dict[str, Document], Vocabulary] | None:
         for entry in listing:
             shared = dict(zip(SHARED, entry["shared"], strict=True))
             hits = tuple(_hit(columns, index, shared) for index in range(row, row + entry["measures"]))
-            documents[entry["graph"]] = Document(entry["modified"], hits, tuple(terms[row: row + len(hits)]))
+            documents[entry["graph"]] = IndexedDocument(entry["modified"], hits,
+                                                        tuple(terms[row: row + len(hits)]))
             row += len(hits)
         return (documents, vocabulary) if row == len(terms) else None
     except FileNotFoundError:

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 
 import docx
-from docx.document import Document
+from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -46,7 +46,7 @@ def read(data: bytes, name: str) -> SourceText:
     return normalise(original, name, "docx", "docx")
 
 
-def _open(data: bytes, name: str) -> Document:
+def _open(data: bytes, name: str) -> WordDocument:
     if data.startswith(_OLE2):
         raise IngestError(name, "read", "not a DOCX file but an OLE2 file: an encrypted Word file (remove "
                           "the password in Word) or a Word 97-2003 file renamed .docx (save it as .docx)")
@@ -94,7 +94,7 @@ def _cell_lines(cell: _Cell, numbering: _Numbering) -> Iterator[str]:
 class _Numbering:
     """The labels of Word's automatic numbering, counted in document order."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: WordDocument) -> None:
         try:
             self._root = document.part.numbering_part.element
         except (KeyError, NotImplementedError):
