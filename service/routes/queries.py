@@ -214,9 +214,9 @@ def _exporter(query: CuratedQuery) -> Endpoint:
 
 
 def _export_head(query: CuratedQuery, bindings: dict[str, URIRef | Literal],
-                 cities: list[str]) -> dict[str, Any]:
+                 jurisdictions: list[str]) -> dict[str, Any]:
     return {"query": query.name, "title": query.title, "sparql": shown(query.sparql, bindings),
-            "bindings": {name: term.n3() for name, term in bindings.items()}, "cities": cities}
+            "bindings": {name: term.n3() for name, term in bindings.items()}, "cities": jurisdictions}
 
 
 def _respond(request: Request, page: Page, fmt: Format) -> Response:
