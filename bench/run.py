@@ -52,7 +52,8 @@ from bench.measure import (
 )
 from bench.pages import pages
 from ingest.build import default_jobs
-from service.curated import CuratedQuery, as_oxigraph, load_library, paged
+from ingest.store import to_oxigraph
+from service.curated import CuratedQuery, load_library, paged
 from service.jurisdiction_paging import KEYS_QUERY, with_places
 from service.search_disk import path_for
 
@@ -223,7 +224,7 @@ def curated(client: KeepAlive, store_path: Path, size: int, options: Options) ->
             sparql = paged(query.sparql, PAGE, 0)
             figures = QueryFigures(name, raw)
 
-            substitutions = {ox.Variable(k): as_oxigraph(v) for k, v in bindings.items()}
+            substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
             over_http = partial(_get, client, f"/queries/{name}", {**raw, "limit": str(PAGE)})
             on_engine = partial(_engine_rows, store, sparql, substitutions)
             columns: list[str] = []

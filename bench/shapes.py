@@ -22,7 +22,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.curated import CuratedQuery, as_oxigraph, load_library, parse_query
+from ingest.store import to_oxigraph
+from service.curated import CuratedQuery, load_library, parse_query
 
 LIVE = Path(__file__).resolve().parent / "live"
 SEPARATORS = ("、", " ; ")
@@ -60,7 +61,7 @@ def compare(store: ox.Store, names: list[str] | None = None) -> Iterator[Compare
         first = curated.parameters[0]
         assert first.values_query is not None, name
         for value in _values(store, first.values_query):
-            bound = {ox.Variable(k): as_oxigraph(v) for k, v in curated.bind({first.name: value}).items()}
+            bound = {ox.Variable(k): to_oxigraph(v) for k, v in curated.bind({first.name: value}).items()}
             rows, seconds = _rows(store, curated.sparql, bound)
             live_rows, live_seconds = _rows(store, live.sparql, bound)
             yield Compared(name, value, len(rows), len(live_rows), rows == live_rows, seconds, live_seconds)

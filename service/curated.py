@@ -37,6 +37,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ingest.sparql import is_iri
+from ingest.store import to_oxigraph
 
 __all__ = ["PARAMETER_TYPES", "CuratedQuery", "HeaderError", "Parameter", "ParameterError",
            "load_library", "parse_query"]
@@ -348,16 +349,7 @@ def _check(where: str, query: CuratedQuery) -> None:
 
 def _sample(parameter: Parameter) -> ox.NamedNode | ox.Literal:
     samples = {"iri": "urn:x:probe", "date": "2000-01-01", "year": "2000", "integer": "1", "decimal": "1"}
-    return as_oxigraph(_TERMS[parameter.type](parameter, samples.get(parameter.type, "x"), date.today()))
-
-
-def as_oxigraph(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    """A bound value as the pyoxigraph term the query workers substitute."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    return to_oxigraph(_TERMS[parameter.type](parameter, samples.get(parameter.type, "x"), date.today()))
 
 
 def choices_from(rows: Iterable[Mapping[str, object]], parameter: Parameter) -> list[tuple[str, str]]:

@@ -17,9 +17,10 @@ import pyoxigraph as ox
 import pytest
 from live_service import serve
 
+from ingest.store import to_oxigraph
 from service.app import create_app
 from service.config import Settings
-from service.curated import as_oxigraph, load_library
+from service.curated import load_library
 from service.export import chunks, plain
 from service.jurisdiction_paging import KEYS_QUERY, jurisdiction_keys
 from service.sparql.formats import JSON
@@ -47,7 +48,7 @@ def whole(store_path: Path, name: str, raw: dict[str, str]) -> tuple[list[str], 
     """The whole query evaluated once on the store: columns and rows as lexical forms, in order."""
     query = LIBRARY[name]
     store = ox.Store.read_only(str(store_path))
-    substitutions = {ox.Variable(k): as_oxigraph(v) for k, v in query.bind(raw).items()}
+    substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in query.bind(raw).items()}
     answer = store.query(query.sparql, use_default_graph_as_union=True, substitutions=substitutions)
     assert isinstance(answer, ox.QuerySolutions)
     columns = [v.value for v in answer.variables]
@@ -149,7 +150,7 @@ def test_chunks_of_any_size_give_the_rows_of_the_whole_query(size: int, workers:
     concatenated, the whole query's rows in its order, and the progress only goes forward."""
     query = LIBRARY["incentives-by-topic"]
     columns, rows = whole(corpus_store_path, "incentives-by-topic", {"topic": "PledgeFinancing"})
-    bound = tuple((k, as_oxigraph(v)) for k, v in query.bind({"topic": "PledgeFinancing"}).items())
+    bound = tuple((k, to_oxigraph(v)) for k, v in query.bind({"topic": "PledgeFinancing"}).items())
     assert len(rows) > 1
 
     async def exported() -> tuple[list[list[str]], list[tuple[int, int]]]:

@@ -20,10 +20,11 @@ from bench.run import same_rows
 from ingest.build import ingest_all
 from ingest.errors import IngestError
 from ingest.ontology import load_ontology
+from ingest.store import to_oxigraph
 from ingest.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.config import Settings
-from service.curated import HeaderError, as_oxigraph, load_library, parse_query
+from service.curated import HeaderError, load_library, parse_query
 from service.jurisdiction_paging import FIRST_JURISDICTIONS, jurisdictions_needed, split, with_places
 
 PAGED = sorted(name for name, query in load_library().items() if query.paged_by_jurisdiction)
@@ -50,7 +51,7 @@ def base(store_path: Path) -> Iterator[str]:
 def _whole(store_path: Path, name: str) -> list[tuple[str, ...]]:
     """The rows of the query as written, evaluated whole on the engine, as lexical forms."""
     query = load_library()[name]
-    substitutions = {ox.Variable(k): as_oxigraph(v) for k, v in query.bind({}).items()}
+    substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in query.bind({}).items()}
     store = ox.Store.read_only(str(store_path))
     answer = store.query(query.sparql, use_default_graph_as_union=True, substitutions=substitutions)  # type: ignore[arg-type]
     assert isinstance(answer, ox.QuerySolutions)

@@ -33,13 +33,13 @@ from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from ingest.build import DocumentGraph, ingest_file, store_documents
-from ingest.store import Solutions, Store, StoreUnreachable, connect
+from ingest.store import Solutions, Store, StoreUnreachable, connect, to_oxigraph
 from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import QueryRejected, RemoteStore, RemoteStoreError
 from ingest.store.values import bind_values, binding_clauses, query_form
 from service.app import create_app
 from service.config import Settings
-from service.curated import CuratedQuery, ParameterError, as_oxigraph, load_library
+from service.curated import CuratedQuery, ParameterError, load_library
 from service.sparql.endpoint import Endpoint
 from service.sparql.formats import CSV
 from service.sparql.worker import QueryJob, execute
@@ -285,7 +285,7 @@ def test_curated_queries_same_answer_through_workers(name: str, engine: Engine, 
     reader = ox.Store.read_only(str(embedded_path))
     for bindings in with_data_values(query, embedded):
         job = QueryJob(query=query.sparql, fmt=CSV, result_limit=10000,
-                       substitutions=tuple((k, as_oxigraph(v)) for k, v in bindings.items()))
+                       substitutions=tuple((k, to_oxigraph(v)) for k, v in bindings.items()))
         here = [unordered(line) for line in execute(reader, job).body.decode().splitlines()]
         there = [unordered(line) for line in execute(endpoint, job).body.decode().splitlines()]
         ordered = "ORDER BY" in query.sparql.upper()

@@ -23,11 +23,12 @@ from ingest.store.interface import (
     select,
 )
 from ingest.store.remote import RESULTS_JSON, QueryRejected, RemoteStore, RemoteStoreError, send_query
+from ingest.store.terms import to_oxigraph, to_rdflib
 from ingest.store.values import bind_values
 
 __all__ = ["RESULTS_JSON", "Answer", "DocumentEntry", "DocumentWrite", "QueryRejected", "RemoteStoreError",
            "Removal", "Solutions", "Store", "StoreUnreachable", "bind_values", "connect", "select",
-           "send_query"]
+           "send_query", "to_oxigraph", "to_rdflib"]
 
 
 def connect(path: Path, endpoint: str | None = None, update_endpoint: str | None = None) -> Store:

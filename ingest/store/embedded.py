@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from ingest.store.base import SparqlStore
 from ingest.store.interface import Answer, Solutions
+from ingest.store.terms import to_oxigraph, to_rdflib
 
 __all__ = ["EmbeddedStore"]
 
@@ -31,19 +32,19 @@ class EmbeddedStore(SparqlStore):
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(name): _to_ox(term) for name, term in (bindings or {}).items()
+            ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()
         }
         result = self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
         if isinstance(result, ox.QueryBoolean):
             return bool(result)
         if isinstance(result, ox.QuerySolutions):
             names = tuple(v.value for v in result.variables)
-            rows = tuple({name: _to_rdflib(solution[name]) for name in names if solution[name] is not None}
+            rows = tuple({name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
                          for solution in result)
             return Solutions(names, rows)
         graph = Graph()
         for triple in result:
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph
 
     def update(self, request: str) -> None:
@@ -59,26 +60,3 @@ class EmbeddedStore(SparqlStore):
         if self._path is not None:
             ox.Store(str(self._path))  # opened and, unreferenced, closed at once
 
-
-def _to_rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported RDF term: {term!r}")
-
-
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise TypeError(f"unsupported RDF term: {term!r}")

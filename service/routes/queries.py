@@ -21,11 +21,11 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import StreamingResponse
 from rdflib import Literal, URIRef
 
+from ingest.store import to_oxigraph
 from service.comparison_table import chart, column_labels, table
 from service.curated import (
     CuratedQuery,
     ParameterError,
-    as_oxigraph,
     choices_from,
     load_library,
     page_bounds,
@@ -163,7 +163,7 @@ async def run(runner: QueryRunner, query: CuratedQuery, raw: dict[str, str], mos
         bindings = query.bind(raw)
     except ParameterError as error:
         raise BadRequest(str(error)) from error
-    substitutions = tuple((name, as_oxigraph(term)) for name, term in bindings.items())
+    substitutions = tuple((name, to_oxigraph(term)) for name, term in bindings.items())
     text = shown(paged(query.sparql, limit, offset), bindings)
     if query.paged_by_jurisdiction and "city" not in bindings:
         found = await rows_by_jurisdiction(runner, QueryJob(query.sparql, JSON, offset + limit + 1,
@@ -194,7 +194,7 @@ def _exporter(query: CuratedQuery) -> Endpoint:
             bindings = query.bind(raw)
         except ParameterError as error:
             raise BadRequest(str(error)) from error
-        substitutions = tuple((name, as_oxigraph(term)) for name, term in bindings.items())
+        substitutions = tuple((name, to_oxigraph(term)) for name, term in bindings.items())
         job = QueryJob(query.sparql, JSON, settings.result_limit, substitutions=substitutions)
         by_jurisdiction = query.paged_by_jurisdiction and "city" not in bindings
         jurisdictions = await request.app.state.jurisdictions.value(runner) if by_jurisdiction else None

@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from ingest.sparql import sparql_file
-from ingest.store import RESULTS_JSON, QueryRejected, RemoteStoreError, bind_values, send_query
+from ingest.store import RESULTS_JSON, QueryRejected, RemoteStoreError, bind_values, send_query, to_rdflib
 from service.errors import BadRequest, Unavailable
 
 __all__ = ["Endpoint"]
@@ -44,7 +42,7 @@ class Endpoint:
               substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] | None = None,
               ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
         """The answer as pyoxigraph would give it; the union default graph is the engine's setting."""
-        bindings = {variable.value: _to_rdflib(term) for variable, term in (substitutions or {}).items()}
+        bindings = {variable.value: to_rdflib(term) for variable, term in (substitutions or {}).items()}
         text = bind_values(query, bindings)
         if base_iri:
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
@@ -63,10 +61,3 @@ class Endpoint:
             raise Unavailable(f"the store at {self.url} answered with {media_type or 'no media type'}")
         return [quad.triple for quad in ox.parse(body, format=syntax)]
 
-
-def _to_rdflib(term: ox.NamedNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
