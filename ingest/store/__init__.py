@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.store.embedded import EmbeddedStore
+from ingest.store.embedded import EmbeddedStore, disk_signature
 from ingest.store.interface import (
     Answer,
     DocumentEntry,
@@ -27,8 +27,8 @@ from ingest.store.terms import to_oxigraph, to_rdflib
 from ingest.store.values import bind_values
 
 __all__ = ["RESULTS_JSON", "Answer", "DocumentEntry", "DocumentWrite", "QueryRejected", "RemoteStoreError",
-           "Removal", "Solutions", "Store", "StoreUnreachable", "bind_values", "connect", "select",
-           "send_query", "to_oxigraph", "to_rdflib"]
+           "Removal", "Solutions", "Store", "StoreUnreachable", "bind_values", "connect", "disk_signature",
+           "select", "send_query", "to_oxigraph", "to_rdflib"]
 
 
 def connect(path: Path, endpoint: str | None = None, update_endpoint: str | None = None) -> Store:

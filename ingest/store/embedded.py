@@ -7,6 +7,7 @@ SPARQL server configured with a union default graph.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from ingest.store.base import SparqlStore
 from ingest.store.interface import Answer, Solutions
 from ingest.store.terms import to_oxigraph, to_rdflib
 
-__all__ = ["EmbeddedStore"]
+__all__ = ["EmbeddedStore", "disk_signature"]
 
 
 class EmbeddedStore(SparqlStore):
@@ -60,3 +61,10 @@ class EmbeddedStore(SparqlStore):
         if self._path is not None:
             ox.Store(str(self._path))  # opened and, unreferenced, closed at once
 
+
+def disk_signature(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and mtime of every file of the store at `path`: it changes whenever a writer
+    commits (the engine writes new files), and is cheap enough to check on every request, so that
+    readers (query workers, the search index) know when to reopen or rebuild. OSError when unreadable."""
+    return tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                        for entry in os.scandir(path)))

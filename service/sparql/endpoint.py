@@ -28,7 +28,7 @@ class Endpoint:
     def __init__(self, url: str, timeout: float) -> None:
         self.url, self.timeout = url, timeout
 
-    def current(self) -> Endpoint:
+    def handle(self) -> Endpoint:
         """Nothing to reopen: every query is a fresh request and sees the store as it is."""
         return self
 

@@ -30,6 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ingest.processes import end_with_parent
+from ingest.store import disk_signature
 from service.errors import BadRequest, Refused, ServiceError, Unavailable
 from service.sparql import formats
 from service.sparql.endpoint import Endpoint
@@ -171,14 +172,9 @@ def _utf8_length(text: str) -> int:
 
 
 def store_signature(path: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, size and mtime of every file of the store: it changes whenever a writer commits.
-
-    Cheap enough to check on every request, so readers (workers, the search index) know when
-    to reopen or rebuild.
-    """
+    """The embedded store's signature (ingest.store.disk_signature); Unavailable when unreadable."""
     try:
-        return tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
-                            for entry in os.scandir(path)))
+        return disk_signature(path)
     except OSError as error:
         raise Unavailable(f"the store at {path} cannot be read: {error.strerror}") from error
 
@@ -198,7 +194,7 @@ class StoreReader:
     def worn(self) -> bool:
         return self.evaluated >= WORN_AFTER_SECONDS
 
-    def current(self) -> ox.Store:
+    def handle(self) -> ox.Store:
         signature = store_signature(self.path)
         if self.store is None or signature != self.signature:
             self.store = None
@@ -213,7 +209,7 @@ class StoreReader:
         """Drop the handle and open a fresh one now, before the next job needs it."""
         self.store, self.evaluated = None, 0.0
         with suppress(Unavailable):  # the next job reports it
-            self.current()
+            self.handle()
 
 
 def main(source: Path | Endpoint, channel: socket.socket, parent: int, limits: WorkerLimits) -> None:
@@ -260,7 +256,7 @@ def serve(source: Path | Endpoint, channel: socket.socket, limits: WorkerLimits 
         reply: QueryResult | Failure
         started = time.perf_counter()
         try:
-            reply = execute(reader.current(), job, limits.answer_bytes)
+            reply = execute(reader.handle(), job, limits.answer_bytes)
         except ServiceError as error:
             reply = Failure(error.status, error.message)
         except SyntaxError as error:
