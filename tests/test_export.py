@@ -162,7 +162,7 @@ def test_chunks_of_any_size_give_the_rows_of_the_whole_query(size: int, workers:
             async for chunk in chunks(runner, QueryJob(query.sparql, JSON, LIMIT, substitutions=bound),
                                       cities, size):
                 found += [[row.get(c, {}).get("value", "") for c in columns] for row in chunk.rows.bindings]
-                progress.append((chunk.jurisdictions_done, chunk.cities))
+                progress.append((chunk.jurisdictions_done, chunk.jurisdictions))
             return found, progress
         finally:
             runner.close()
