@@ -3,8 +3,8 @@
 Its public API is the `__all__` of the modules in PUBLIC_MODULES; the rest is internal and may
 change (tests/test_api.py fails if the service imports anything else):
 
-- reading and ingesting: `ingest.read` (a file's text), `ingest.pipeline` (its record),
-  `ingest.build` (graphs into a store), `ingest.errors` (the one error);
+- reading and ingesting: `ingest.read` (a file's text), `ingest.pipeline` (the stages: a file's
+  record, its graphs), `ingest.build` (many files into a store), `ingest.errors` (the one error);
 - the store: `ingest.store` (the `Store` interface, `connect`, the SPARQL protocol client),
   `ingest.ontology` (ontology/*.ttl as a graph in it), `ingest.sparql` (`.rq` files, IRIs);
 - the terms: `ingest.vocab` (namespaces, IRIs), `ingest.schemes` (ontology/*.ttl),

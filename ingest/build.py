@@ -1,11 +1,8 @@
-"""build: one corpus file → its validated document graph, and into a store.
+"""build: many files through the pipeline (ingest/pipeline.py), in parallel, into a store.
 
-The stages after the record (graph, validate, store) named like the extract stages, so a
-failure anywhere is one IngestError saying which file, which stage and why. Documents are
-built in parallel processes and written by the parent in batches (one store transaction per
-batch), falling back to one transaction per document when a batch fails. A worker that builds
-for the store sends back what the writer needs, serialised once (N-Triples text, the report):
-pickling rdflib Graphs and serialising them again in the single writer cost it more than the write.
+Documents are built (read → … → validate) in parallel processes, each independent of the others,
+and written by the parent, the single writer, in batches (the store stage, ingest/write.py: one
+transaction per batch, one per document when a batch fails).
 """
 
 from __future__ import annotations
@@ -14,25 +11,19 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-from rdflib import Graph, URIRef
-
 from ingest.errors import IngestError
-from ingest.graph import policy_graphs
-from ingest.pipeline import extract_record
+from ingest.pipeline import build
 from ingest.processes import end_with_parent
-from ingest.read import MAX_BYTES, SourceText, read_file
-from ingest.record import PolicyRecord
-from ingest.store import DocumentEntry, DocumentWrite, Store, StoreUnreachable
-from ingest.validate import ValidationReport, validate
+from ingest.read import MAX_BYTES
+from ingest.store import DocumentEntry, Store
+from ingest.write import DocumentGraph, StorableDocument, store_documents
 
-__all__ = ["BATCH", "DocumentGraph", "StorableDocument", "build", "build_all", "build_batches",
-           "default_jobs", "document_graph", "ingest_all", "ingest_file", "store_document", "store_documents"]
+__all__ = ["BATCH", "build_all", "build_batches", "default_jobs", "ingest_all"]
 
 BATCH = 50
 """Documents written in one store transaction at most: the per-request cost is paid once per batch."""
@@ -41,115 +32,9 @@ AHEAD = 2
 wait in a bounded queue instead of all of them in the writer's memory."""
 WORKER_NICENESS = 5
 """Builders yield the CPU to the single writer, the slower side: they only need to stay ahead of it."""
-_REFUSED = (OSError, SyntaxError, ValueError)
-"""What a store raises when it refuses or fails a write (I/O, a term the engine cannot parse)."""
-
-
-@dataclass(frozen=True)
-class DocumentGraph:
-    record: PolicyRecord
-    graph_iri: URIRef
-    graph: Graph
-    """The document's own named graph."""
-    entities: Graph
-    """Descriptions of the jurisdictions and organs it links to, for the shared entities graph."""
-    report: ValidationReport
-
-    def write(self) -> DocumentWrite:
-        return DocumentWrite.of(self.graph_iri, self.graph, self.record.source, self.entities)
-
-    def storable(self) -> StorableDocument:
-        return StorableDocument(self.write(), self.report, self.record.warnings)
-
-
-@dataclass(frozen=True)
-class StorableDocument:
-    """What the writer needs of a built document: the serialised write, and whether it may land."""
-
-    write: DocumentWrite
-    report: ValidationReport
-    warnings: tuple[str, ...] = ()
-    """What the record warns of (a metadata field that disagrees with the text)."""
-
 
 Built = TypeVar("Built", DocumentGraph, StorableDocument)
 """What a worker sends back: the graphs themselves, or only what the store needs of them."""
-
-
-def build(path: Path, limit: int = MAX_BYTES) -> DocumentGraph:
-    """read → extract → graph → validate; the report says whether the graph may be stored.
-    A file over `limit` bytes is refused (stage read)."""
-    source = read_file(path, limit)
-    return document_graph(extract_record(path, source), source)
-
-
-def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentGraph:
-    """graph → validate for a record already extracted."""
-    try:
-        graphs = policy_graphs(record, source)
-    except ValueError as error:
-        raise IngestError(record.source, "graph", str(error)) from error
-    iri = graphs.document.identifier
-    if not isinstance(iri, URIRef):
-        raise IngestError(record.source, "graph", "the document graph has no IRI")
-    return DocumentGraph(record, iri, graphs.document, graphs.entities,
-                         validate(graphs.merged()))
-
-
-def store_document(store: Store, built: DocumentGraph | StorableDocument) -> DocumentEntry:
-    """Put the graph in place of the document's earlier one, only when it conforms."""
-    ready = built.storable() if isinstance(built, DocumentGraph) else built
-    source = ready.write.source
-    if not ready.report.conforms:
-        raise IngestError(source, "validate", ready.report.summary())
-    try:
-        return store.replace_many([ready.write])[0]
-    except StoreUnreachable:
-        raise
-    except _REFUSED as error:
-        raise IngestError(source, "store", str(error)) from error
-
-
-def store_documents(store: Store, built: Sequence[DocumentGraph | StorableDocument | IngestError],
-                    strict: bool = False) -> list[DocumentEntry | IngestError]:
-    """store_document() of each, in order, the conforming ones in one transaction; with `strict`,
-    a partial copy (cut mid-sentence, abridged) is refused instead of kept and marked.
-
-    When the store refuses the batch, each document is written on its own, so one bad document
-    never keeps the others out, and each is still whole or absent. A store that cannot be reached
-    at all (StoreUnreachable) ends the batch: no other write would land either.
-    """
-    ready = [_refused_if_partial(b.storable() if isinstance(b, DocumentGraph) else b, strict) for b in built]
-    valid = [b.write for b in ready if isinstance(b, StorableDocument) and b.report.conforms]
-    try:
-        entries = iter(store.replace_many(valid))
-    except StoreUnreachable:
-        raise
-    except _REFUSED:
-        return [_store_or_error(store, b) for b in ready]
-    return [next(entries) if isinstance(b, StorableDocument) and b.report.conforms
-            else _store_or_error(store, b) for b in ready]
-
-
-def _refused_if_partial(built: StorableDocument | IngestError, strict: bool
-                        ) -> StorableDocument | IngestError:
-    partial = built.write.partial if isinstance(built, StorableDocument) else None
-    if strict and isinstance(built, StorableDocument) and partial:
-        return IngestError(built.write.source, "segment", f"partial copy refused (--strict): {partial}")
-    return built
-
-
-def _store_or_error(store: Store, built: StorableDocument | IngestError) -> DocumentEntry | IngestError:
-    if isinstance(built, IngestError):
-        return built
-    try:
-        return store_document(store, built)
-    except IngestError as error:
-        return error
-
-
-def ingest_file(store: Store, path: Path, limit: int = MAX_BYTES) -> DocumentEntry:
-    return store_document(store, build(path, limit))
 
 
 def ingest_all(store: Store, paths: Sequence[Path], jobs: int = 1, limit: int = MAX_BYTES,

@@ -21,11 +21,10 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from ingest import indicators, organs
+from ingest import indicators
+from ingest.nodes import incentive_node, measure_nodes, organ_node, source_node, span_node
 from ingest.read import SourceText
 from ingest.record import Incentive, Measure, PolicyRecord, Span, Target
-from ingest.rows import add_rows
-from ingest.tallies import add_tallies
 from ingest.tripleset import triple_graph, union_graph
 from ingest.vocab import (
     ELI,
@@ -40,11 +39,9 @@ from ingest.vocab import (
     TOPIC,
     graph_iri,
     jurisdiction_iri,
-    measure_iri,
     named_jurisdiction_iri,
     normalise_doc_number,
     normalise_title,
-    organ_iri,
     policy_iri,
 )
 
@@ -78,26 +75,25 @@ class _Context:
     jurisdiction: URIRef | None
 
 
-def policy_graphs(record: PolicyRecord, source: SourceText | None = None) -> PolicyGraphs:
-    """All a record says, as triples; `source` (when given) supplies the quoted original text."""
+def policy_graphs(record: PolicyRecord, source: SourceText | None, tallies: Graph, rows: Graph
+                  ) -> PolicyGraphs:
+    """All a record says, as triples, with the tallies and rows stages' triples in the document's
+    graph; `source` (when given) supplies the quoted original text."""
     policy = policy_iri(record)
     graph, entities = triple_graph(graph_iri(policy)), triple_graph(ENTITIES_GRAPH)
-    ctx = _Context(graph, entities, record, source, policy, URIRef(f"{policy}/source"),
+    ctx = _Context(graph, entities, record, source, policy, source_node(policy),
                    jurisdiction_iri(record.jurisdiction))
     _policy(ctx)
-    measures: dict[tuple[str, ...], tuple[URIRef, Measure]] = {}
-    for order, measure in enumerate(record.measures, start=1):
-        iri = measure_iri(policy, measure.path)
-        if iri in (m for m, _ in measures.values()):
-            iri = URIRef(f"{iri}-{order}")
-        measures[measure.path] = (iri, measure)
+    nodes = measure_nodes(policy, record.measures)
+    for order, (iri, measure) in enumerate(zip(nodes, record.measures, strict=True), start=1):
         _measure(ctx, iri, measure, order)
+    measures = {measure.path: (iri, measure) for iri, measure in zip(nodes, record.measures, strict=True)}
     for position, target in enumerate(record.targets, start=1):
         _target(ctx, URIRef(f"{policy}/target/{position}"), target, measures)
     _citations(ctx, PKG.cites, "cites", record.cites)
     _citations(ctx, PKG.repeals, "repeals", record.repeals)
-    add_tallies(graph, entities, policy)
-    add_rows(graph, entities, policy)
+    for triple in (*tallies, *rows):
+        graph.add(triple)
     return PolicyGraphs(graph, entities)
 
 
@@ -201,7 +197,7 @@ def _measure(ctx: _Context, iri: URIRef, measure: Measure, order: int) -> None:
     if measure.topics:
         g.add((iri, PKG.primaryTopic, TOPIC[measure.topics[0]]))
     for position, incentive in enumerate(measure.incentives, start=1):
-        _incentive(ctx, URIRef(f"{iri}/incentive/{position}"), iri, incentive, measure)
+        _incentive(ctx, incentive_node(iri, position), iri, incentive, measure)
 
 
 def _incentive(ctx: _Context, iri: URIRef, measure_node: URIRef, incentive: Incentive,
@@ -259,15 +255,8 @@ def _citations(ctx: _Context, prop: URIRef, kind: str, cited: tuple[str, ...]) -
 
 def _organ(ctx: _Context, name: str) -> URIRef:
     """The canonical organ a surface name denotes, typed, with the surface name kept as altLabel."""
-    organ = organs.resolve(name, ctx.record.jurisdiction)
-    where = ctx.record.jurisdiction
-    if organ.jurisdiction in (None, where.name):
-        scope = ctx.jurisdiction
-    elif organ.jurisdiction == where.parent:
-        scope = named_jurisdiction_iri(organ.jurisdiction, where.province)
-    else:
-        scope = named_jurisdiction_iri(organ.jurisdiction, where.province, where.parent)
-    iri = organ_iri(scope, organ.key)
+    node = organ_node(name, ctx.record.jurisdiction)
+    iri, organ, scope = node.iri, node.organ, node.scope
     g = ctx.entities
     g.add((iri, RDF.type, PKG.ResponsibleUnit))
     g.add((iri, SKOS.prefLabel, Literal(organ.name, lang="zh")))
@@ -282,7 +271,7 @@ def _organ(ctx: _Context, name: str) -> URIRef:
 
 def _provenance(ctx: _Context, entity: URIRef, span: Span | None, fallback: str | None) -> None:
     """entity prov:wasDerivedFrom a SourceSpan; the quote is the original text when we have it."""
-    ctx.graph.add((entity, PROV.wasDerivedFrom, _span(ctx, URIRef(f"{entity}/source"), span, fallback)))
+    ctx.graph.add((entity, PROV.wasDerivedFrom, _span(ctx, span_node(entity), span, fallback)))
 
 
 def _span(ctx: _Context, node: URIRef, span: Span | None, fallback: str | None) -> URIRef:

@@ -1,30 +1,42 @@
-"""The ingest pipeline: an ordered list of named stages run by one loop.
+"""The ingest pipeline: one table of named stages, from a file to the store.
 
-read → segment → extract (one stage per kind of fact) → record. A failure anywhere is an
-IngestError naming the file and the stage, so the CLI can print one clear line.
+read → segment → extract (one stage per kind of fact) → record → tallies, rows → graph → validate
+→ store. Each stage is a function of what it reads, named in its signature, and lives in a module
+that imports no later stage's (tests/test_source.py holds it); `STAGES` names them in order.
+A failure anywhere is an IngestError naming the file and the stage, so the CLI prints one line.
+Many files at once, in parallel processes and batches: ingest/build.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
+
+from rdflib import URIRef
 
 from ingest.errors import IngestError
 from ingest.extract import citations, incentives, measures, metadata, targets, topics, units, validity
+from ingest.finish import finish
+from ingest.graph import PolicyGraphs, policy_graphs
 from ingest.partial import partial_reason
-from ingest.read import SourceText, read_file
+from ingest.read import MAX_BYTES, SourceText, read_file
 from ingest.record import PolicyRecord
+from ingest.rows import rows
 from ingest.segment import Document, segment
+from ingest.store import DocumentEntry, Store
+from ingest.tallies import tallies
+from ingest.validate import validate
+from ingest.write import DocumentGraph, store_document
 
-__all__ = ["EXTRACT_STAGES", "extract_record", "paged"]
+__all__ = ["EXTRACT_STAGES", "STAGES", "build", "document_graph", "extract_record", "ingest_file",
+           "record_graphs"]
 
+P = ParamSpec("P")
 T = TypeVar("T")
-Stage = Callable[[Document, PolicyRecord], PolicyRecord]
+Extract = Callable[[Document, PolicyRecord], PolicyRecord]
 
-EXTRACT_STAGES: tuple[tuple[str, Stage], ...] = (
+EXTRACT_STAGES: tuple[tuple[str, Extract], ...] = (
     ("metadata", metadata.extract),
     ("measures", measures.extract),
     ("units", units.extract),
@@ -34,37 +46,68 @@ EXTRACT_STAGES: tuple[tuple[str, Stage], ...] = (
     ("validity", validity.extract),
     ("topics", topics.extract),
 )
+"""The extract stages in order: each fills fields of the record and may read those of earlier ones."""
+
+STAGES: tuple[tuple[str, Callable[..., object]], ...] = (
+    ("read", read_file),
+    ("segment", segment),
+    *EXTRACT_STAGES,
+    ("record", finish),
+    ("tallies", tallies),
+    ("rows", rows),
+    ("graph", policy_graphs),
+    ("validate", validate),
+    ("store", store_document),
+)
+"""Every stage in order, by the name an IngestError gives and the function that does it."""
 
 
 def extract_record(path: Path, source: SourceText | None = None) -> PolicyRecord:
-    """The record of one corpus file, or IngestError saying which stage failed and why; `source`
-    is the file already read, when the caller needs it too (read once)."""
+    """read → segment → extract → record: the record of one file, or IngestError saying which stage
+    failed and why; `source` is the file already read, when the caller has it (read once)."""
     name = path.name
-    text = source if source is not None else read_file(path)
-    document = _run(name, "segment", lambda: segment(text))
+    text = source if source is not None else _run(name, "read", read_file, path)
+    document = _run(name, "segment", segment, text)
     record = PolicyRecord(source=name, partial=partial_reason(document))
     for stage, extract in EXTRACT_STAGES:
-        record = _run(name, stage, partial(extract, document, record))
-    return paged(record, text) if text.pages else record
+        record = _run(name, stage, extract, document, record)
+    return _run(name, "record", finish, record, text)
 
 
-def paged(record: PolicyRecord, source: SourceText) -> PolicyRecord:
-    """The record with the page of its source (PDF) that each measure, incentive and target
-    begins on, so that a reader finds the quote on paper too."""
-    def page(span: tuple[int, int] | None) -> int | None:
-        return source.page_at(span[0]) if span is not None else None
-
-    measures = tuple(replace(m, page=page(m.span), incentives=tuple(
-        replace(i, page=page(i.span or m.span)) for i in m.incentives)) for m in record.measures)
-    spans = {m.path: m.span for m in record.measures}
-    targets = tuple(replace(t, page=page(t.span or spans.get(t.measure_path or ()))) for t in record.targets)
-    return replace(record, measures=measures, targets=targets)
+def record_graphs(record: PolicyRecord, source: SourceText | None = None) -> PolicyGraphs:
+    """tallies, rows → graph: what a record says, as the triples the store will hold."""
+    name = record.source
+    return _run(name, "graph", policy_graphs, record, source, _run(name, "tallies", tallies, record),
+                _run(name, "rows", rows, record, source))
 
 
-def _run(name: str, stage: str, step: Callable[[], T]) -> T:
+def document_graph(record: PolicyRecord, source: SourceText | None) -> DocumentGraph:
+    """tallies, rows → graph → validate, for a record already extracted."""
+    name = record.source
+    graphs = record_graphs(record, source)
+    iri = graphs.document.identifier
+    if not isinstance(iri, URIRef):
+        raise IngestError(name, "graph", "the document graph has no IRI")
+    return DocumentGraph(record, iri, graphs.document, graphs.entities,
+                         _run(name, "validate", validate, graphs.merged()))
+
+
+def build(path: Path, limit: int = MAX_BYTES) -> DocumentGraph:
+    """read → … → validate; the report says whether the graph may be stored. A file over `limit`
+    bytes is refused (stage read)."""
+    source = _run(path.name, "read", read_file, path, limit)
+    return document_graph(extract_record(path, source), source)
+
+
+def ingest_file(store: Store, path: Path, limit: int = MAX_BYTES) -> DocumentEntry:
+    """Every stage for one file, the store's write included."""
+    return store_document(store, build(path, limit))
+
+
+def _run(name: str, stage: str, step: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run one stage; an unexpected ValueError becomes an IngestError naming file and stage."""
     try:
-        return step()
+        return step(*args, **kwargs)
     except IngestError:
         raise
     except ValueError as error:

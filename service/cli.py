@@ -15,10 +15,10 @@ import typer
 from rdflib import URIRef
 from tqdm import tqdm
 
-from ingest.build import build, default_jobs, ingest_all
+from ingest.build import default_jobs, ingest_all
 from ingest.errors import IngestError
 from ingest.ontology import load_ontology
-from ingest.pipeline import extract_record
+from ingest.pipeline import build, extract_record
 from ingest.read import MAX_BYTES, read_file
 from ingest.sparql import is_iri
 from ingest.store import DocumentEntry, Solutions, Store, StoreUnreachable, connect, select

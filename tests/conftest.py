@@ -9,9 +9,10 @@ import pytest
 from oxigraph_server import oxigraph_server
 from virtuoso_server import virtuoso_server
 
-from ingest.build import DocumentGraph, build, ingest_file
 from ingest.ontology import load_ontology
+from ingest.pipeline import build, ingest_file
 from ingest.store.embedded import EmbeddedStore
+from ingest.write import DocumentGraph
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -11,7 +11,7 @@ import pytest
 import rdflib
 from live_service import serve
 
-from ingest.build import ingest_file
+from ingest.pipeline import ingest_file
 from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import RemoteStore
 from service.app import create_app

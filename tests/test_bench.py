@@ -20,10 +20,12 @@ from bench.generate import document, places, write_corpus
 from bench.growth import windows
 from bench.measure import KeepAlive, RequestFailed
 from bench.run import page_places, retry_after, same_rows
-from ingest.build import DocumentGraph, build, build_all, ingest_all
+from ingest.build import build_all, ingest_all
 from ingest.errors import IngestError
+from ingest.pipeline import build
 from ingest.store import DocumentEntry, Solutions
 from ingest.store.embedded import EmbeddedStore
+from ingest.write import DocumentGraph
 from service.app import create_app
 from service.config import Settings
 from service.curated import load_library

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from bench.generate import document
 from bench.run import same_rows
-from ingest.build import ingest_file
 from ingest.ontology import ONTOLOGY_GRAPH, load_ontology
+from ingest.pipeline import ingest_file
 from ingest.store import Solutions
 from ingest.store.embedded import EmbeddedStore
 from service.cli import app as cli

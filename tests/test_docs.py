@@ -19,9 +19,9 @@ from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from starlette.routing import BaseRoute, Match, Mount
 
-from ingest.build import DocumentGraph
 from ingest.schemes import ontology_files, scheme
 from ingest.vocab import PKG, ROW
+from ingest.write import DocumentGraph
 from service.app import create_app
 from service.cli import app
 from service.config import Settings

@@ -9,8 +9,8 @@ import pytest
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
-from ingest.build import DocumentGraph
 from ingest.graph import is_doc_number, policy_graphs
+from ingest.pipeline import record_graphs
 from ingest.read import read_bytes
 from ingest.record import (
     Incentive,
@@ -34,6 +34,7 @@ from ingest.vocab import (
     normalise_doc_number,
     policy_iri,
 )
+from ingest.write import DocumentGraph
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 TEXT = "二、主要任务\n（一）强化创造。对授权发明专利每件奖励5000元。由市市场监管局牵头，市科技局配合。\n"
@@ -101,7 +102,7 @@ def test_policy_iri_is_ascii_stable_and_content_derived() -> None:
 
 
 def test_graph_is_pure_and_has_no_blank_nodes() -> None:
-    first, second = policy_graphs(sample_record()), policy_graphs(sample_record())
+    first, second = record_graphs(sample_record()), record_graphs(sample_record())
     assert set(first.document) == set(second.document)
     assert set(first.entities) == set(second.entities)
     assert first.document.identifier == graph_iri(policy_iri(sample_record()))
@@ -110,7 +111,7 @@ def test_graph_is_pure_and_has_no_blank_nodes() -> None:
 
 def test_shared_entities_are_described_outside_the_document_graph() -> None:
     """The document links to its place and organs; what they are goes to the one entities graph."""
-    graphs = policy_graphs(sample_record())
+    graphs = record_graphs(sample_record())
     document, entities = graphs.document, graphs.entities
     assert entities.identifier == ENTITIES_GRAPH
     assert not set(document) & set(entities)
@@ -124,7 +125,7 @@ def test_shared_entities_are_described_outside_the_document_graph() -> None:
 
 
 def test_policy_metadata() -> None:
-    g, policy = policy_graphs(sample_record()).document, policy_iri(sample_record())
+    g, policy = record_graphs(sample_record()).document, policy_iri(sample_record())
     assert g.value(policy, ELI.id_local) == Literal("泉政文〔2021〕70号")
     assert g.value(policy, ELI.date_document) == Literal("2021-12-23", datatype=XSD.date)
     assert g.value(policy, ELI.date_no_longer_in_force) == Literal("2026-12-31", datatype=XSD.date)
@@ -135,7 +136,7 @@ def test_policy_metadata() -> None:
 
 def test_measure_units_incentives_concepts() -> None:
     record = sample_record()
-    g = policy_graphs(record).merged()
+    g = record_graphs(record).merged()
     measure = measure_iri(policy_iri(record), ("二", "（一）"))
     assert (policy_iri(record), PKG.hasMeasure, measure) in g
     assert g.value(measure, DCTERMS.title) == Literal("强化创造")
@@ -155,7 +156,7 @@ def test_measure_units_incentives_concepts() -> None:
 
 def test_targets_typed_and_attached() -> None:
     record = sample_record()
-    g = policy_graphs(record).document
+    g = record_graphs(record).document
     targets = list(g.objects(policy_iri(record), PKG.hasTarget))
     assert len(targets) == 2
     values = {g.value(t, PKG.value) for t in targets}
@@ -168,7 +169,7 @@ def test_targets_typed_and_attached() -> None:
 
 def test_provenance_quotes_the_original() -> None:
     record = sample_record()
-    g = policy_graphs(record, read_bytes(TEXT.encode("utf-8"), "sample.txt")).document
+    g = record_graphs(record, read_bytes(TEXT.encode("utf-8"), "sample.txt")).document
     incentive = next(g.subjects(RDF.type, PKG.Incentive))
     span = g.value(incentive, PROV.wasDerivedFrom)
     assert g.value(span, PKG.quote) == Literal("每件奖励5000元")
@@ -181,13 +182,13 @@ def test_provenance_quotes_the_original() -> None:
 ])
 def test_bad_values_raise(bad: PolicyRecord) -> None:
     with pytest.raises(ValueError, match=r"not an ISO date|not a finite number"):
-        policy_graphs(bad)
+        policy_graphs(bad, None, Graph(), Graph())
 
 
 def test_duplicate_paths_get_distinct_measures() -> None:
     record = sample_record()
     twice = replace(record, measures=record.measures * 2)
-    assert len(set(policy_graphs(twice).document.subjects(RDF.type, PKG.Measure))) == 2
+    assert len(set(record_graphs(twice).document.subjects(RDF.type, PKG.Measure))) == 2
 
 
 def _facts(graph: Graph) -> list[URIRef]:

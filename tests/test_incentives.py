@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.extract.incentives import incentives_in
+from ingest.extract.grants import incentives_in
 from ingest.pipeline import extract_record
 from ingest.record import PolicyRecord
 

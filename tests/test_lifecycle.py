@@ -21,12 +21,13 @@ from engines import ENGINES, Engine, engine_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from ingest.build import DocumentGraph, build, ingest_file
 from ingest.ontology import ONTOLOGY_GRAPH
+from ingest.pipeline import build, ingest_file
 from ingest.store import Solutions, Store
 from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import RemoteStore
 from ingest.store.updates import RESERVED_GRAPHS
+from ingest.write import DocumentGraph
 
 POLICYKG = str(Path(sys.executable).parent / "policykg")
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")

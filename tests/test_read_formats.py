@@ -17,8 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from bench import formats
-from ingest.build import build
-from ingest.pipeline import extract_record
+from ingest.pipeline import build, extract_record
 from ingest.read import read_data, read_file
 from ingest.read.html import page_text
 from ingest.vocab import PKG

@@ -15,8 +15,8 @@ from bench.generate import write_corpus
 from bench.shapes import compare, live_queries
 from ingest.build import ingest_all
 from ingest.errors import IngestError
-from ingest.graph import policy_graphs
 from ingest.ontology import load_ontology
+from ingest.pipeline import record_graphs
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord, ResponsibleUnit
 from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import PKG, ROW, TOPIC
@@ -67,7 +67,7 @@ def _incentive(graph: Graph) -> Node:
     (_record(_measure(topics=())), {}),
 ])
 def test_incentive_rows(record: PolicyRecord, expected: dict[str, list[str]]) -> None:
-    built = policy_graphs(record)
+    built = record_graphs(record)
     assert _columns(built.document, _incentive(built.document)) == expected
 
 
@@ -96,7 +96,7 @@ def test_comparisons_give_the_rows_of_the_joins_on_a_generated_store(tmp_path: P
 def test_a_row_column_is_no_fact_of_the_vocabulary() -> None:
     """Row columns live in their own namespace, so an analyst's count of pkg:topic or pkg:amount
     does not count them twice."""
-    built = policy_graphs(_record(_measure(units=("市市场监管局",))))
+    built = record_graphs(_record(_measure(units=("市市场监管局",))))
     rows = {p for p in built.document.predicates() if str(p).startswith(str(ROW))}
     assert rows
     assert not rows & {PKG.topic, PKG.amount, PKG.path}

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from live_service import serve
 
-from ingest.build import ingest_file
+from ingest.pipeline import ingest_file
 from ingest.store.embedded import EmbeddedStore
 from ingest.validity import STATUSES
 from ingest.vocab import PKG

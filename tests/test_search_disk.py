@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.build import ingest_file
+from ingest.pipeline import ingest_file
 from ingest.store import Solutions
 from ingest.store.embedded import EmbeddedStore
 from service.search import Query

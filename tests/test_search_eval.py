@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from ingest.build import ingest_file
+from ingest.pipeline import ingest_file
 from ingest.store.embedded import EmbeddedStore
 from service.search import MeasureIndex, Query
 from service.search_cache import CATALOGUE_QUERY

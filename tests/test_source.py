@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.pipeline import STAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("ingest", "service")
 """The shipped code: what it runs against a store is data."""
@@ -86,3 +88,64 @@ def test_word_lists_are_read_by_the_one_loader() -> None:
                if "read_text" in (text := path.read_text(encoding="utf-8"))
                and re.search(r"[\"'/]data[\"'/]", text)]
     assert not readers, f"read ingest/data through ingest.lexicon: {readers}"
+
+
+def imported(path: Path) -> set[str]:
+    """The ingest modules a file imports, anywhere in it (function-local imports too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if module_files(name)}
+
+
+def module_files(module: str, whole: bool = False) -> list[Path]:
+    """The file of a module of the project (a package's __init__.py, or `whole` every file of the
+    package); none for any other name."""
+    path = ROOT.joinpath(*module.split("."))
+    if module.split(".")[0] not in PACKAGES:
+        return []
+    if path.is_dir():
+        return sorted(path.rglob("*.py")) if whole else [path / "__init__.py"]
+    return [path.with_suffix(".py")] if path.with_suffix(".py").is_file() else []
+
+
+def within(module: str, stage_module: str) -> bool:
+    return module == stage_module or module.startswith(stage_module + ".")
+
+
+def later_stages_reached(stages: list[tuple[str, str]]) -> list[str]:
+    """`stage: module` for each module of a later stage that a stage's modules import, directly or
+    through modules that are no stage's (helpers such as ingest.nodes or extract.quantities)."""
+    found = []
+    for position, (stage, own) in enumerate(stages):
+        later = {module: name for name, module in stages[position + 1:]}
+        waiting, seen = [own], {own}
+        while waiting:
+            module = waiting.pop()
+            for path in module_files(module, whole=module == own):
+                for module in imported(path) - seen:
+                    seen.add(module)
+                    reached = [m for m in later if within(module, m)]
+                    found += [f"{stage} ({own}) imports {module}, of the later stage {later[m]}"
+                              for m in reached]
+                    if not reached and not any(within(module, m) for _, m in stages):
+                        waiting.append(module)
+    return found
+
+
+def test_no_stage_imports_a_later_one() -> None:
+    """A stage reads what earlier stages made, never what a later one does: the pipeline's table
+    (ingest/pipeline.py) is the order of the imports too."""
+    stages = [(name, step.__module__) for name, step in STAGES]
+    assert [name for name, _ in stages][:2] == ["read", "segment"]
+    assert not later_stages_reached(stages), "\n".join(later_stages_reached(stages))
+
+
+def test_the_stage_check_finds_a_later_import() -> None:
+    """The check above with the order turned round: the graph stage reads the read stage's text."""
+    found = later_stages_reached([("graph", "ingest.graph"), ("read", "ingest.read")])
+    assert found == ["graph (ingest.graph) imports ingest.read, of the later stage read"]

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
-from ingest.build import DocumentGraph, build, document_graph, store_document, store_documents
 from ingest.errors import IngestError
+from ingest.pipeline import build, document_graph
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord
 from ingest.store import DocumentWrite, Solutions
 from ingest.store.copies import StoredCopy, StoredWork, plan_copies, same_works
 from ingest.store.embedded import EmbeddedStore
 from ingest.vocab import CATALOG_GRAPH, ELI, ENTITIES_GRAPH, LINKS_GRAPH, PKG
+from ingest.write import DocumentGraph, store_document, store_documents
 
 PLACE = Jurisdiction(name="某市", level="city", province="某省")
 MEASURE = Measure(path=("一",), title="加强创造", text="加强创造。", span=(0, 5))

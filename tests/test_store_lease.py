@@ -12,11 +12,12 @@ import pytest
 from oxigraph_server import oxigraph_server
 from rdflib.compare import isomorphic
 
-from ingest.build import DocumentGraph, build, store_document
+from ingest.pipeline import build
 from ingest.store import Solutions, connect
 from ingest.store.lease import StoreBusy, lease_holders, write_lease
 from ingest.store.remote import RemoteStore
 from ingest.vocab import CATALOG_GRAPH
+from ingest.write import DocumentGraph, store_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 QUANZHOU = CORPUS / "001_0fbb60d79ac4499f.txt"

@@ -32,11 +32,12 @@ from rdflib.term import Node
 from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from ingest.build import DocumentGraph, ingest_file, store_documents
+from ingest.pipeline import ingest_file
 from ingest.store import Solutions, Store, StoreUnreachable, connect, to_oxigraph
 from ingest.store.embedded import EmbeddedStore
 from ingest.store.remote import QueryRejected, RemoteStore, RemoteStoreError
 from ingest.store.values import bind_values, binding_clauses, query_form
+from ingest.write import DocumentGraph, store_documents
 from service.app import create_app
 from service.config import Settings
 from service.curated import CuratedQuery, ParameterError, load_library

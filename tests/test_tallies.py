@@ -7,10 +7,10 @@ from rdflib import Graph, Literal
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
-from ingest.build import DocumentGraph
-from ingest.graph import policy_graphs
+from ingest.pipeline import record_graphs
 from ingest.record import Jurisdiction, Measure, PolicyRecord, ResponsibleUnit
 from ingest.vocab import INSTRUMENT, ORGAN_TYPE, PKG, STAGE, policy_iri
+from ingest.write import DocumentGraph
 
 QUANZHOU = Jurisdiction(name="泉州市", level="city", province="福建省")
 
@@ -48,12 +48,12 @@ def _tally(graph: Graph, **dimensions: Node) -> dict[str, int]:
 ])
 def test_tally_counts(measures: tuple[Measure, ...], dimensions: dict[str, Node],
                       expected: dict[str, int]) -> None:
-    graph = policy_graphs(_record(*measures)).document
+    graph = record_graphs(_record(*measures)).document
     assert _tally(graph, **dimensions) == expected
 
 
 def test_unit_tally_counts_shared_and_led_measures() -> None:
-    built = policy_graphs(_record(_measure(1, units=("市市场监管局", "市科技局"), lead="市市场监管局"),
+    built = record_graphs(_record(_measure(1, units=("市市场监管局", "市科技局"), lead="市市场监管局"),
                                   _measure(2, units=("市市场监管局",)), _measure(3, units=("市科技局",))))
     graph = built.merged()
     market = next(u for u in graph.subjects(PKG.organType, ORGAN_TYPE.MarketRegulation))
@@ -64,7 +64,7 @@ def test_unit_tally_counts_shared_and_led_measures() -> None:
 
 
 def test_no_measures_no_tallies() -> None:
-    graph = policy_graphs(_record()).document
+    graph = record_graphs(_record()).document
     assert not list(graph.objects(policy_iri(_record()), PKG.hasTally))
 
 
@@ -88,7 +88,7 @@ def test_corpus_tallies_equal_live_aggregation(corpus_graphs: dict[str, Document
                                                tallied: str) -> None:
     counted = 0
     for name, built in corpus_graphs.items():
-        graph = built.graph + policy_graphs(built.record).entities
+        graph = built.graph + record_graphs(built.record).entities
         rows = [{tuple(str(v) for v in row) for row in graph.query(q, initNs={"pkg": PKG})
                  if isinstance(row, ResultRow)} for q in (live, tallied)]
         assert rows[0] == rows[1], name

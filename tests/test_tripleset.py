@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ingest.build import DocumentGraph
 from ingest.tripleset import triple_graph, union_graph
+from ingest.write import DocumentGraph
 
 A, B, C = URIRef("urn:x:甲"), URIRef("urn:x:乙"), URIRef("urn:x:丙")
 TRIPLES = [(A, B, C), (A, B, Literal("专利")), (C, B, A), (A, C, Literal("1", datatype=URIRef("urn:x:n"))),

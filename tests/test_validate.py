@@ -9,13 +9,13 @@ import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from ingest.build import DocumentGraph
-from ingest.graph import policy_graphs
+from ingest.pipeline import record_graphs
 from ingest.record import Incentive, Jurisdiction, Measure, PolicyRecord, ResponsibleUnit, Target
 from ingest.schemes import shapes_graph
 from ingest.tripleset import triple_graph
 from ingest.validate import validate
 from ingest.vocab import ELI, PKG
+from ingest.write import DocumentGraph
 
 MEASURE = Measure(path=("一",), title="加强创造", text="加强创造，每件奖励1万元。", span=(0, 12),
                   responsible_units=(ResponsibleUnit("市市场监管局", lead=True),))
@@ -30,7 +30,7 @@ def with_incentive(incentive: Incentive) -> PolicyRecord:
 
 
 def test_good_record_conforms() -> None:
-    report = validate(policy_graphs(with_incentive(Incentive("reward", amount_cny=10000, rate=1.0))).merged())
+    report = validate(record_graphs(with_incentive(Incentive("reward", amount_cny=10000, rate=1.0))).merged())
     assert report.conforms, str(report)
     assert str(report) == "conforms"
 
@@ -47,14 +47,14 @@ def test_good_record_conforms() -> None:
     (replace(GOOD, jurisdiction=Jurisdiction(name="某市", code="12AB")), "pkg:divisionCode"),
 ])
 def test_impossible_values_are_violations(record: PolicyRecord, path: str) -> None:
-    report = validate(policy_graphs(record).merged())
+    report = validate(record_graphs(record).merged())
     assert not report.conforms
     assert [v.path for v in report.violations] == [path]
     assert report.violations[0].message_zh != report.violations[0].message_en
 
 
 def test_measure_without_policy() -> None:
-    graphs = policy_graphs(GOOD)
+    graphs = record_graphs(GOOD)
     graphs.document.remove((None, PKG.hasMeasure, None))
     report = validate(graphs.merged())
     assert not report.conforms
@@ -63,7 +63,7 @@ def test_measure_without_policy() -> None:
 
 
 def test_target_without_value() -> None:
-    graphs = policy_graphs(GOOD)
+    graphs = record_graphs(GOOD)
     graphs.document.remove((None, PKG.value, None))
     report = validate(graphs.merged())
     assert [v.path for v in report.violations] == ["pkg:value"]
@@ -123,7 +123,7 @@ def two_conditions(graph: Graph) -> None:
     (two_conditions, "pkg:condition", "An incentive has at most one condition"),
 ])
 def test_graphs_that_say_impossible_things(change: object, path: str | None, message: str) -> None:
-    graph = triple_graph(None, policy_graphs(with_incentive(Incentive("reward", amount_cny=10000))).merged())
+    graph = triple_graph(None, record_graphs(with_incentive(Incentive("reward", amount_cny=10000))).merged())
     assert validate(graph).conforms
     change(graph)  # type: ignore[operator]
     report = validate(graph)

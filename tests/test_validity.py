@@ -12,14 +12,14 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ingest.build import DocumentGraph, ingest_file
 from ingest.extract.validity import end_of_validity, in_force_from
 from ingest.ontology import load_ontology
-from ingest.pipeline import extract_record
+from ingest.pipeline import extract_record, ingest_file
 from ingest.store import Solutions
 from ingest.store.embedded import EmbeddedStore
 from ingest.validity import CONCEPTS, STATUSES, status, status_query, status_rule
 from ingest.vocab import ELI, PKG
+from ingest.write import DocumentGraph
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -19,8 +19,8 @@ from live_service import search_ready, serve
 from starlette.routing import BaseRoute, Mount
 
 from bench.pages import page_paths
-from ingest.build import ingest_file
 from ingest.ontology import load_ontology
+from ingest.pipeline import ingest_file
 from ingest.store.embedded import EmbeddedStore
 from service.app import create_app
 from service.config import Settings

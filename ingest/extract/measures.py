@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import cache
 
 from ingest import lexicon
-from ingest.extract.incentives import incentives_in
+from ingest.extract.grants import incentives_in
 from ingest.record import Measure, PolicyRecord
 from ingest.segment import Document, Section
 
